@@ -1,0 +1,331 @@
+/**
+ * The engine: databases, the command table, and the life of one command
+ * (lookup, arity, MULTI queuing, run, blocking, propagation, waking blocked
+ * clients). Single-threaded like Redis: a command runs to completion before
+ * the next starts, so every command is atomic.
+ *
+ *   execute(session, argv)
+ *     -> lookup + arity            unknown / wrong arity: error reply
+ *     -> MULTI queuing             queued commands answer QUEUED
+ *     -> call(): run the command   a Block parks the client (a Promise)
+ *     -> afterCommand()            propagate writes, serve ready keys
+ */
+import { Block, type CommandSpec, type Context } from './command.ts';
+import { Db } from './db.ts';
+import { unknownCommand, unknownSubcommand, wrongArity } from './errors.ts';
+import { ErrorReply, NULL_ARRAY, QUEUED, type Reply } from './reply.ts';
+import { Session, type Waiter } from './session.ts';
+import { allCommands } from './commands/index.ts';
+
+export interface EngineOptions {
+  /** Wall clock in ms; tests inject one to move time (and make it go backwards). */
+  clock?: () => number;
+  /** Number of databases (SELECT 0..n-1). @defaultValue 16 */
+  databases?: number;
+  /** Sample and delete expired keys in the background. @defaultValue true */
+  activeExpire?: boolean;
+}
+
+/** Settings readable and writable with CONFIG GET/SET. */
+export interface EngineConfig {
+  streamNodeMaxEntries: number;
+  streamNodeMaxBytes: number;
+  [name: string]: unknown;
+}
+
+export interface CommandStat {
+  calls: number;
+  usec: number;
+  rejected: number;
+  failed: number;
+}
+
+/** Commands that run, rather than queue, inside MULTI. */
+const MULTI_CONTROL = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
+
+export type PropagateListener = (dbIndex: number, argv: string[]) => void;
+
+export class Engine {
+  readonly dbs: Db[];
+  readonly commands = new Map<string, CommandSpec>();
+  readonly clock: () => number;
+  readonly config: EngineConfig = { streamNodeMaxEntries: 100, streamNodeMaxBytes: 4096 };
+  readonly sessions = new Map<number, Session>();
+  readonly stats = {
+    expiredKeys: 0,
+    commands: new Map<string, CommandStat>(),
+    errors: new Map<string, number>(),
+    totalCommands: 0,
+    totalErrorReplies: 0,
+  };
+  /** Changes since start (Redis's server.dirty). */
+  dirty = 0;
+  private nextSessionId = 1;
+  private cmdTime = -1;
+  private depth = 0;
+  private readonly readyKeys: Array<[Db, string]> = [];
+  private readonly propagateListeners: PropagateListener[] = [];
+  private activeExpireTimer: NodeJS.Timeout | undefined;
+  private closed = false;
+
+  constructor(options: EngineOptions = {}) {
+    this.clock = options.clock ?? Date.now;
+    const n = options.databases ?? 16;
+    this.dbs = Array.from({ length: n }, (_, i) => new Db(this, i));
+    for (const c of allCommands()) this.commands.set(c.name, c);
+    if (options.activeExpire ?? true) {
+      this.activeExpireTimer = setInterval(() => this.activeExpireCycle(), 100);
+      this.activeExpireTimer.unref();
+    }
+  }
+
+  createSession(): Session {
+    const s = new Session(this, this.nextSessionId++);
+    this.sessions.set(s.id, s);
+    return s;
+  }
+
+  /** The command's start time while one runs, else the clock. */
+  commandTime(): number {
+    return this.cmdTime >= 0 ? this.cmdTime : this.clock();
+  }
+
+  /** Look up argv's command, resolving container subcommands. */
+  lookup(argv: string[]): CommandSpec | ErrorReply {
+    const name = argv[0].toLowerCase();
+    const cmd = this.commands.get(name);
+    if (cmd === undefined) return unknownCommand(argv);
+    if (cmd.subcommands === undefined || argv.length === 1) return cmd;
+    const sub = cmd.subcommands.get(argv[1].toLowerCase());
+    if (sub === undefined) return unknownSubcommand(name, argv[1]);
+    return sub;
+  }
+
+  /** Run a command for a client, as processCommand does. */
+  execute(session: Session, argv: string[]): Reply | Promise<Reply> {
+    if (argv.length === 0) return new ErrorReply('ERR empty command');
+    session.lastInteraction = this.clock();
+    const cmd = this.lookup(argv);
+    if (cmd instanceof ErrorReply) return this.reject(session, cmd);
+    if ((cmd.arity > 0 && cmd.arity !== argv.length) || argv.length < -cmd.arity) {
+      return this.reject(session, wrongArity(cmd.name));
+    }
+    if (session.multi !== null && !MULTI_CONTROL.has(cmd.name)) {
+      if (cmd.flags.includes('no_multi')) {
+        return this.reject(session, new ErrorReply('ERR Command not allowed inside a transaction'));
+      }
+      session.multi.push(argv);
+      return QUEUED;
+    }
+    return this.call(session, cmd, argv);
+  }
+
+  /** A command refused before running: counts it, and dooms an open MULTI. */
+  private reject(session: Session, error: ErrorReply): ErrorReply {
+    if (session.multi !== null) session.multiError = true;
+    this.countError(error);
+    return error;
+  }
+
+  /**
+   * Run a resolved command now (used by execute, EXEC and scripts). Returns
+   * a promise only when the command blocks.
+   */
+  call(session: Session, cmd: CommandSpec, argv: string[]): Reply | Promise<Reply> {
+    const outer = this.depth === 0;
+    if (outer) this.cmdTime = this.clock();
+    this.depth++;
+    const ctx = new CallContext(this, session, this.cmdTime);
+    let reply: Reply | Block;
+    const start = performance.now();
+    try {
+      reply = cmd.run(ctx, argv);
+    } catch (e) {
+      reply = new ErrorReply(`ERR internal error in '${cmd.name}': ${(e as Error).message}`);
+    } finally {
+      this.depth--;
+    }
+    session.lastCommand = cmd.name;
+    this.countCall(cmd.name, performance.now() - start, reply instanceof ErrorReply);
+    if (reply instanceof ErrorReply) this.countError(reply);
+    if (ctx.changes > 0) {
+      this.dirty += ctx.changes;
+      const db = session.dbIndex;
+      if (ctx.propagated === null) this.propagate(db, argv);
+      else for (const p of ctx.propagated) this.propagate(db, p);
+    } else if (ctx.propagated !== null) {
+      for (const p of ctx.propagated) this.propagate(session.dbIndex, p);
+    }
+    if (outer) {
+      this.handleReadyKeys();
+      this.cmdTime = -1;
+    }
+    if (reply instanceof Block) return this.park(session, reply);
+    return reply;
+  }
+
+  /** Send a write to the append-only file and any other listener. */
+  propagate(dbIndex: number, argv: string[]): void {
+    for (const l of this.propagateListeners) l(dbIndex, argv);
+  }
+
+  onPropagate(listener: PropagateListener): () => void {
+    this.propagateListeners.push(listener);
+    return () => {
+      const i = this.propagateListeners.indexOf(listener);
+      if (i >= 0) this.propagateListeners.splice(i, 1);
+    };
+  }
+
+  /** signalKeyAsReady: clients blocked on `key` get a retry after this command. */
+  signalReady(db: Db, key: string): void {
+    if (db.blocking.has(key)) this.readyKeys.push([db, key]);
+  }
+
+  private park(session: Session, block: Block): Reply | Promise<Reply> {
+    if (session.denyBlocking || this.closed) return block.onTimeout();
+    return new Promise<Reply>((resolve) => {
+      const db = session.db;
+      const waiter: Waiter = { session, db, block, resolve, timer: undefined };
+      session.blocked = waiter;
+      for (const key of block.keys) {
+        let list = db.blocking.get(key);
+        if (list === undefined) db.blocking.set(key, (list = []));
+        if (!list.includes(waiter)) list.push(waiter);
+      }
+      if (block.timeoutMs > 0) {
+        waiter.timer = setTimeout(() => this.finishWaiter(waiter, block.onTimeout()), block.timeoutMs);
+      }
+    });
+  }
+
+  private finishWaiter(waiter: Waiter, reply: Reply): void {
+    const { session, db, block } = waiter;
+    if (session.blocked !== waiter) return;
+    session.blocked = undefined;
+    if (waiter.timer) clearTimeout(waiter.timer);
+    for (const key of block.keys) {
+      const list = db.blocking.get(key);
+      if (!list) continue;
+      const i = list.indexOf(waiter);
+      if (i >= 0) list.splice(i, 1);
+      if (list.length === 0) db.blocking.delete(key);
+    }
+    waiter.resolve(reply);
+  }
+
+  /** Serve clients blocked on keys that became ready, FIFO per key, until none are left. */
+  private handleReadyKeys(): void {
+    while (this.readyKeys.length > 0) {
+      const batch = this.readyKeys.splice(0, this.readyKeys.length);
+      for (const [db, key] of batch) {
+        const list = db.blocking.get(key);
+        if (list === undefined) continue;
+        for (const waiter of [...list]) {
+          if (waiter.session.blocked !== waiter) continue;
+          const reply = this.retryWaiter(waiter, key);
+          if (reply !== undefined) this.finishWaiter(waiter, reply);
+        }
+      }
+    }
+  }
+
+  private retryWaiter(waiter: Waiter, key: string): Reply | undefined {
+    this.cmdTime = this.clock();
+    this.depth++;
+    const ctx = new CallContext(this, waiter.session, this.cmdTime);
+    let reply: Reply | undefined;
+    try {
+      reply = waiter.block.retry(ctx, key);
+    } catch (e) {
+      reply = new ErrorReply(`ERR internal error: ${(e as Error).message}`);
+    } finally {
+      this.depth--;
+    }
+    if (ctx.changes > 0) this.dirty += ctx.changes;
+    if (ctx.propagated !== null) for (const p of ctx.propagated) this.propagate(waiter.db.id, p);
+    return reply;
+  }
+
+  /** CLIENT UNBLOCK: finish a parked command with `reply` (default: its timeout reply). */
+  unblock(session: Session, reply?: Reply): boolean {
+    const w = session.blocked;
+    if (w === undefined) return false;
+    this.finishWaiter(w, reply === undefined ? w.block.onTimeout() : reply);
+    return true;
+  }
+
+  closeSession(session: Session): void {
+    if (session.blocked) this.unblock(session, NULL_ARRAY);
+    for (const [db, key] of session.watching) db.watched.get(key)?.delete(session);
+    session.watching.length = 0;
+    this.sessions.delete(session.id);
+    for (const hook of this.sessionCloseHooks) hook(session);
+  }
+
+  /** Modules (pub/sub, ...) that keep per-session state register cleanup here. */
+  readonly sessionCloseHooks: Array<(s: Session) => void> = [];
+
+  private countCall(name: string, ms: number, failed: boolean): void {
+    let st = this.stats.commands.get(name);
+    if (st === undefined) this.stats.commands.set(name, (st = { calls: 0, usec: 0, rejected: 0, failed: 0 }));
+    st.calls++;
+    st.usec += ms * 1000;
+    if (failed) st.failed++;
+    this.stats.totalCommands++;
+  }
+
+  private countError(e: ErrorReply): void {
+    const code = e.code;
+    this.stats.errors.set(code, (this.stats.errors.get(code) ?? 0) + 1);
+    this.stats.totalErrorReplies++;
+  }
+
+  /** Redis's activeExpireCycle, simplified: sample up to 20 keys with a TTL per db. */
+  private activeExpireCycle(): void {
+    this.cmdTime = this.clock();
+    try {
+      for (const db of this.dbs) {
+        if (db.expires.size === 0) continue;
+        let sampled = 0;
+        for (const key of db.expires.keys()) {
+          if (sampled++ >= 20) break;
+          db.expireIfNeeded(key);
+        }
+      }
+      this.handleReadyKeys();
+    } finally {
+      this.cmdTime = -1;
+    }
+  }
+
+  /** Stop timers and unblock everyone. Idempotent. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.activeExpireTimer) clearInterval(this.activeExpireTimer);
+    for (const s of [...this.sessions.values()]) s.close();
+  }
+}
+
+class CallContext implements Context {
+  changes = 0;
+  propagated: string[][] | null = null;
+  readonly db: Db;
+  constructor(
+    readonly engine: Engine,
+    readonly session: Session,
+    readonly now: number,
+  ) {
+    this.db = session.db;
+  }
+  propagate(argv: string[]): void {
+    (this.propagated ??= []).push(argv);
+  }
+  dirty(n = 1): void {
+    this.changes += n;
+  }
+  ready(key: string): void {
+    this.engine.signalReady(this.db, key);
+  }
+}

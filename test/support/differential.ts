@@ -1,0 +1,76 @@
+/**
+ * Differential testing: run the same commands on the engine and on a real
+ * redis-server and compare the RESP2 bytes of each reply.
+ *
+ * `normalize` rewrites both sides before comparing, for what must differ
+ * (auto-generated ID times, idle times). Keep it as narrow as possible.
+ */
+import { Engine } from '../../src/engine/engine.ts';
+import type { Session } from '../../src/engine/session.ts';
+import { encodeReply } from '../../src/server/encode.ts';
+import { RawClient } from './raw-client.ts';
+
+export interface DiffPair {
+  engine: Engine;
+  session: Session;
+  redis: RawClient;
+  /** FLUSHALL both sides. */
+  reset(): Promise<void>;
+  close(): void;
+}
+
+export async function diffPair(port: number, engine = new Engine()): Promise<DiffPair> {
+  const redis = await RawClient.connect(port);
+  const session = engine.createSession();
+  return {
+    engine,
+    session,
+    redis,
+    async reset() {
+      await redis.call(['FLUSHALL']);
+      await redis.call(['SELECT', '0']);
+      await runEngine(session, ['FLUSHALL']);
+      await runEngine(session, ['SELECT', '0']);
+    },
+    close() {
+      redis.close();
+      engine.close();
+    },
+  };
+}
+
+/** One command on the engine, as RESP2 bytes. */
+export async function runEngine(session: Session, argv: string[]): Promise<string> {
+  return encodeReply(await session.call(argv), session.resp);
+}
+
+export interface Mismatch {
+  index: number;
+  argv: string[];
+  engine: string;
+  redis: string;
+}
+
+/**
+ * Run `commands` on both sides in order; the first mismatch, or null.
+ * `normalize(reply, argv)` is applied to both replies.
+ */
+export async function compareSequence(
+  pair: DiffPair,
+  commands: string[][],
+  normalize: (reply: string, argv: string[]) => string = (r) => r,
+): Promise<Mismatch | null> {
+  for (let i = 0; i < commands.length; i++) {
+    const argv = commands[i];
+    const [e, r] = await Promise.all([runEngine(pair.session, argv), pair.redis.call(argv)]);
+    const ne = normalize(e, argv);
+    const nr = normalize(r, argv);
+    if (ne !== nr) return { index: i, argv, engine: e, redis: r };
+  }
+  return null;
+}
+
+export function showMismatch(m: Mismatch, commands: string[][]): string {
+  const ctx = commands.slice(0, m.index + 1).map((c) => '  ' + c.map((a) => JSON.stringify(a)).join(' '));
+  return `reply ${m.index} differs\n${ctx.join('\n')}\n engine: ${JSON.stringify(m.engine)}\n redis:  ${JSON.stringify(m.redis)}`;
+}
