@@ -5,6 +5,8 @@
  */
 import type { StreamValue } from './stream/stream.ts';
 
+export type { StreamValue };
+
 export interface HashValue {
   readonly type: 'hash';
   readonly map: Map<string, string>;

@@ -10,6 +10,13 @@ import { hashCommands } from './registry-hashes.ts';
 import { streamCommands } from './registry-streams.ts';
 import { groupCommands } from './registry-groups.ts';
 import { transactionCommands } from './registry-transactions.ts';
+import { listCommands } from './registry-lists.ts';
+import { setCommands } from './registry-sets.ts';
+import { zsetCommands } from './registry-zsets.ts';
+import { pubsubCommands } from './registry-pubsub.ts';
+import { scriptingCommands } from './registry-scripting.ts';
+import { serverCommands } from './registry-server.ts';
+import { persistenceCommands } from './registry-persistence.ts';
 
 export function allCommands(): CommandSpec[] {
   return [
@@ -20,5 +27,12 @@ export function allCommands(): CommandSpec[] {
     ...streamCommands,
     ...groupCommands,
     ...transactionCommands,
+    ...listCommands,
+    ...setCommands,
+    ...zsetCommands,
+    ...pubsubCommands,
+    ...scriptingCommands,
+    ...serverCommands,
+    ...persistenceCommands,
   ];
 }

@@ -1,0 +1,3 @@
+import type { CommandSpec } from '../command.ts';
+
+export const persistenceCommands: CommandSpec[] = [];
