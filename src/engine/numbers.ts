@@ -61,15 +61,20 @@ export function string2llNum(s: string): number | null {
   return b === null ? null : Number(b);
 }
 
-/** Redis string2ull: unsigned 64-bit, as used for stream ID parts. */
+/**
+ * Redis string2ull: string2ll when that parses (negative rejected), else C's
+ * strtoull(s, &end, 10) requiring the whole string to be consumed: leading
+ * white space, an optional sign (a '-' wraps modulo 2^64, as C does) and
+ * leading zeros are accepted there; out of range is rejected.
+ */
 export function string2ull(s: string): bigint | null {
   const ll = string2ll(s);
   if (ll !== null) return ll < 0n ? null : ll;
-  // strtoull fallback: accepts what string2ll rejected only if it is a plain
-  // unsigned decimal in range (Redis also accepts leading spaces/zeros here).
-  if (!/^\s*\+?[0-9]+$/.test(s)) return null;
-  const v = BigInt(s.trim().replace(/^\+/, ''));
-  return v > ULLONG_MAX ? null : v;
+  const m = /^[ \t\n\v\f\r]*([+-]?)([0-9]+)$/.exec(s);
+  if (m === null) return null;
+  const v = BigInt(m[2]);
+  if (v > ULLONG_MAX) return null;
+  return m[1] === '-' && v !== 0n ? (1n << 64n) - v : v;
 }
 
 export const INT64_MAX = LLONG_MAX;

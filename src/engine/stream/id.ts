@@ -50,25 +50,47 @@ export function prevId(i: StreamId): StreamId | null {
   return { ms: i.ms, seq: i.seq - 1n };
 }
 
+/** The result of parsing an ID argument. */
+export interface ParsedId extends StreamId {
+  /** False for the `<ms>-*` form (XADD only). */
+  readonly seqGiven: boolean;
+}
+
 /**
- * Parse "<ms>-<seq>" or "<ms>" (streamGenericParseIDOrReply). `missingSeq`
- * is the seq used when only ms is given (0 for a start bound, UINT64_MAX for
- * an end bound). Accepts "-" and "+" when `allowMinMax`. Returns null for a
- * malformed ID; the caller replies with INVALID_STREAM_ID.
+ * Parse an ID argument as streamGenericParseIDOrReply does: "<ms>-<seq>",
+ * "<ms>" (seq = missingSeq), "-" and "+" (unless `strict`), and "<ms>-*"
+ * when `allowSeqStar` (XADD). Null means "ERR Invalid stream ID specified as
+ * stream command argument".
  */
-export function parseId(s: string, missingSeq: bigint, allowMinMax = true): StreamId | null {
+export function parseId(s: string, missingSeq: bigint, strict = false, allowSeqStar = false): ParsedId | null {
   if (s.length > 127) return null;
-  if (allowMinMax && s.length === 1) {
-    if (s === '-') return MIN_ID;
-    if (s === '+') return MAX_ID;
+  // Redis works on a C string: anything after a NUL byte is ignored.
+  const nul = s.indexOf('\0');
+  if (nul >= 0) s = s.slice(0, nul);
+  if (s === '-' || s === '+') {
+    if (strict) return null;
+    return s === '-' ? { ms: 0n, seq: 0n, seqGiven: true } : { ms: UINT64_MAX, seq: UINT64_MAX, seqGiven: true };
   }
   const dash = s.indexOf('-');
   if (dash < 0) {
     const ms = string2ull(s);
-    return ms === null ? null : { ms, seq: missingSeq };
+    return ms === null ? null : { ms, seq: missingSeq, seqGiven: true };
   }
   const ms = string2ull(s.slice(0, dash));
-  const seq = string2ull(s.slice(dash + 1));
-  if (ms === null || seq === null) return null;
-  return { ms, seq };
+  if (ms === null) return null;
+  const rest = s.slice(dash + 1);
+  if (allowSeqStar && rest === '*') return { ms, seq: 0n, seqGiven: false };
+  const seq = string2ull(rest);
+  if (seq === null) return null;
+  return { ms, seq, seqGiven: true };
+}
+
+/**
+ * Parse a range bound (streamParseIntervalIDOrReply): "(" makes it
+ * exclusive (and strict). Returns null for an invalid ID.
+ */
+export function parseIntervalId(s: string, missingSeq: bigint): { id: StreamId; exclusive: boolean } | null {
+  const exclusive = s.length > 1 && s[0] === '(';
+  const id = exclusive ? parseId(s.slice(1), missingSeq, true) : parseId(s, missingSeq);
+  return id === null ? null : { id: { ms: id.ms, seq: id.seq }, exclusive };
 }

@@ -1,19 +1,24 @@
 /**
- * The stream type: entries ordered by ID, plus the metadata Redis keeps in
+ * The stream type: entries ordered by ID, stored in nodes (node.ts) the way
+ * Redis stores listpacks in a radix tree, plus the metadata of Redis's
  * `struct stream` (t_stream.c):
  *
  *   length          live entries
- *   lastId          the greatest ID ever added (not lowered by XDEL)
- *   firstId         the first live entry's ID (0-0 when empty)
- *   maxDeletedId    the greatest ID removed by XDEL or trimming
+ *   lastId          the greatest ID ever added (XDEL does not lower it)
+ *   firstId         recorded first live entry ID (0-0 when empty); kept up
+ *                   to date by XADD, XDEL and trimming as Redis does
+ *   maxDeletedId    the greatest ID removed by XDEL (trimming leaves it)
  *   entriesAdded    entries ever added (XADD count, or set by XSETID)
- *   groups          consumer groups by name (see group.ts)
+ *   groups          consumer groups by name (group.ts)
  *
- * Storage (this version): a sorted array of entries. The storage module owns
- * this file and may change the representation; callers use only the methods.
+ *   nodes: [ node(master 1-0, 100 entries) | node(master 5-3, 100) | tail ]
+ *
+ * Nodes are in ID order and never overlap; only the last (tail) node takes
+ * appends. A node whose entries are all deleted is removed.
  */
 import { compareIds, MIN_ID, type StreamId } from './id.ts';
 import type { ConsumerGroup } from './group.ts';
+import { StreamNode } from './node.ts';
 
 export interface StreamEntry {
   readonly id: StreamId;
@@ -21,105 +26,209 @@ export interface StreamEntry {
   readonly fields: string[];
 }
 
+/** Node limits, from CONFIG stream-node-max-entries / stream-node-max-bytes. */
+export interface NodeLimits {
+  maxEntries: number;
+  maxBytes: number;
+}
+
+const LISTPACK_MAX_SIZE = 1 << 30;
+
+export interface TrimOptions {
+  /** Keep at most this many entries (MAXLEN). */
+  maxLen?: number;
+  /** Remove entries with ID < minId (MINID). */
+  minId?: StreamId;
+  /** Remove whole nodes only (`~`). */
+  approx: boolean;
+  /** Stop before removing more than this many entries; 0 = no limit. */
+  limit: number;
+}
+
 export class StreamValue {
   readonly type = 'stream' as const;
   lastId: StreamId = MIN_ID;
+  firstId: StreamId = MIN_ID;
   maxDeletedId: StreamId = MIN_ID;
   entriesAdded = 0n;
+  length = 0;
   /** Consumer groups by name; null until the first is created (as in Redis). */
   groups: Map<string, ConsumerGroup> | null = null;
-  private entries: StreamEntry[] = [];
+  private nodes: StreamNode[] = [];
 
-  get length(): number {
-    return this.entries.length;
-  }
+  constructor(private readonly limits: NodeLimits = { maxEntries: 100, maxBytes: 4096 }) {}
 
-  /** The first live entry's ID, or 0-0 when the stream is empty. */
-  get firstId(): StreamId {
-    return this.entries.length ? this.entries[0].id : MIN_ID;
-  }
-
-  /** Append an entry whose ID is greater than lastId; updates lastId and entriesAdded. */
-  append(id: StreamId, fields: string[]): void {
-    this.entries.push({ id, fields });
-    this.lastId = id;
+  /**
+   * Append an entry whose ID is greater than lastId (the caller checks);
+   * updates length, lastId, firstId and entriesAdded.
+   */
+  append(id: StreamId, fieldValues: string[]): void {
+    let tail = this.nodes.length ? this.nodes[this.nodes.length - 1] : undefined;
+    if (tail !== undefined && !tail.sealed) {
+      let total = 0;
+      for (let i = 0; i < fieldValues.length; i++) total += fieldValues[i].length;
+      let maxBytes = this.limits.maxBytes;
+      if (maxBytes === 0 || maxBytes > LISTPACK_MAX_SIZE) maxBytes = LISTPACK_MAX_SIZE;
+      const max = this.limits.maxEntries;
+      if (tail.lpBytes + total >= maxBytes || (max > 0 && tail.live + tail.deleted >= max)) {
+        tail.seal();
+        tail = undefined;
+      }
+    } else {
+      tail = undefined;
+    }
+    if (tail === undefined) {
+      tail = new StreamNode(id, fieldValues, this.limits.maxEntries || 128);
+      this.nodes.push(tail);
+    }
+    tail.append(id, fieldValues);
+    this.length++;
     this.entriesAdded++;
+    this.lastId = id;
+    if (this.length === 1) this.firstId = id;
   }
 
-  /** The entry with exactly this ID, if live. */
+  /** The node index holding the first entry with ID >= id (or nodes.length). */
+  private nodeFor(id: StreamId): number {
+    // Last node whose master <= id; entries below a master live in earlier nodes.
+    let lo = 0;
+    let hi = this.nodes.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const n = this.nodes[mid];
+      const c = n.masterMs !== id.ms ? (n.masterMs < id.ms ? -1 : 1) : n.masterSeq < id.seq ? -1 : n.masterSeq > id.seq ? 1 : 0;
+      if (c <= 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo === 0 ? 0 : lo - 1;
+  }
+
+  /** The live entry with exactly this ID. */
   get(id: StreamId): StreamEntry | undefined {
-    const i = this.lowerBound(id);
-    const e = this.entries[i];
-    return e !== undefined && compareIds(e.id, id) === 0 ? e : undefined;
+    if (this.nodes.length === 0) return undefined;
+    const node = this.nodes[this.nodeFor(id)];
+    const i = node.lowerBound(id.ms, id.seq);
+    if (i >= node.size || node.cmp(i, id.ms, id.seq) !== 0 || node.isDeleted(i)) return undefined;
+    return { id: node.id(i), fields: node.fieldValues(i) };
   }
 
-  /** Remove one entry (XDEL); updates maxDeletedId. Returns whether it existed. */
+  /** Whether a live entry has this ID. */
+  has(id: StreamId): boolean {
+    if (this.nodes.length === 0) return false;
+    const node = this.nodes[this.nodeFor(id)];
+    const i = node.lowerBound(id.ms, id.seq);
+    return i < node.size && node.cmp(i, id.ms, id.seq) === 0 && !node.isDeleted(i);
+  }
+
+  /**
+   * Delete one entry as XDEL does (streamDeleteItem + the bookkeeping of
+   * xdelCommand): updates length, maxDeletedId and firstId. Returns whether
+   * a live entry was deleted.
+   */
   delete(id: StreamId): boolean {
-    const i = this.lowerBound(id);
-    const e = this.entries[i];
-    if (e === undefined || compareIds(e.id, id) !== 0) return false;
-    this.entries.splice(i, 1);
+    if (this.nodes.length === 0) return false;
+    const ni = this.nodeFor(id);
+    const node = this.nodes[ni];
+    const i = node.lowerBound(id.ms, id.seq);
+    if (i >= node.size || node.cmp(i, id.ms, id.seq) !== 0 || node.isDeleted(i)) return false;
+    if (node.live === 1) this.nodes.splice(ni, 1);
+    else node.markDeleted(i);
+    this.length--;
     if (compareIds(id, this.maxDeletedId) > 0) this.maxDeletedId = id;
+    if (this.length === 0) this.firstId = MIN_ID;
+    else if (compareIds(id, this.firstId) === 0) this.firstId = this.edgeId(true);
     return true;
   }
 
-  /** Entries with start <= id <= end, ascending (or descending when `rev`). */
+  /** First (or last) live entry ID; 0-0 (or max) when there is none, as streamGetEdgeID. */
+  edgeId(first: boolean): StreamId {
+    const e = first ? this.range(MIN_ID, { ms: 0xffffffffffffffffn, seq: 0xffffffffffffffffn }).next() :
+      this.range(MIN_ID, { ms: 0xffffffffffffffffn, seq: 0xffffffffffffffffn }, true).next();
+    if (e.done) return first ? { ms: 0xffffffffffffffffn, seq: 0xffffffffffffffffn } : MIN_ID;
+    return e.value.id;
+  }
+
+  /** Live entries with start <= id <= end, ascending (or descending when `rev`). */
   *range(start: StreamId, end: StreamId, rev = false): Generator<StreamEntry> {
-    if (compareIds(start, end) > 0) return;
+    if (compareIds(start, end) > 0 || this.nodes.length === 0) return;
+    const nodes = this.nodes;
     if (!rev) {
-      for (let i = this.lowerBound(start); i < this.entries.length; i++) {
-        const e = this.entries[i];
-        if (compareIds(e.id, end) > 0) return;
-        yield e;
+      for (let ni = this.nodeFor(start); ni < nodes.length; ni++) {
+        const node = nodes[ni];
+        for (let i = node.lowerBound(start.ms, start.seq); i < node.size; i++) {
+          if (node.cmp(i, end.ms, end.seq) > 0) return;
+          if (node.isDeleted(i)) continue;
+          yield { id: node.id(i), fields: node.fieldValues(i) };
+        }
       }
     } else {
-      for (let i = this.upperBound(end) - 1; i >= 0; i--) {
-        const e = this.entries[i];
-        if (compareIds(e.id, start) < 0) return;
-        yield e;
+      for (let ni = this.nodeFor(end); ni >= 0; ni--) {
+        const node = nodes[ni];
+        for (let i = node.upperBound(end.ms, end.seq) - 1; i >= 0; i--) {
+          if (node.cmp(i, start.ms, start.seq) < 0) return;
+          if (node.isDeleted(i)) continue;
+          yield { id: node.id(i), fields: node.fieldValues(i) };
+        }
       }
     }
   }
 
   /**
-   * Trim from the head (streamTrim). `maxLen` keeps at most that many
-   * entries; `minId` removes entries below it. `approx` trims only whole
-   * storage nodes; `limit` caps removed entries (0 = no cap). Returns how
-   * many entries were removed; updates maxDeletedId... as Redis does.
+   * Trim from the head exactly as Redis's streamTrim: whole nodes first;
+   * with `approx` stop at the first node that cannot go whole; otherwise
+   * mark entries deleted inside that node. `limit` (approx only) caps the
+   * entries removed. Updates length and firstId, not maxDeletedId.
    */
-  trim(opts: { maxLen?: number; minId?: StreamId; approx: boolean; limit: number }): number {
-    let removed = 0;
-    while (this.entries.length > 0) {
-      if (opts.limit > 0 && removed >= opts.limit) break;
-      const head = this.entries[0];
-      const over =
-        opts.maxLen !== undefined ? this.entries.length > opts.maxLen : compareIds(head.id, opts.minId!) < 0;
-      if (!over) break;
-      this.entries.shift();
-      removed++;
+  trim(opts: TrimOptions): number {
+    let deleted = 0;
+    let removeNodes = 0;
+    const nodes = this.nodes;
+    for (let ni = 0; ni < nodes.length; ni++) {
+      if (opts.maxLen !== undefined && this.length <= opts.maxLen) break;
+      const node = nodes[ni];
+      const entries = node.live;
+      if (opts.limit && deleted + entries > opts.limit) break;
+      let removeNode: boolean;
+      if (opts.maxLen !== undefined) {
+        removeNode = this.length - entries >= opts.maxLen;
+      } else {
+        // The node's last entry, tombstone or not (lpGetEdgeStreamID).
+        removeNode = node.cmp(node.size - 1, opts.minId!.ms, opts.minId!.seq) < 0;
+      }
+      if (removeNode) {
+        removeNodes++;
+        this.length -= entries;
+        deleted += entries;
+        continue;
+      }
+      if (opts.approx) break;
+      for (let i = 0; i < node.size; i++) {
+        const stop =
+          opts.maxLen !== undefined ? this.length <= opts.maxLen : node.cmp(i, opts.minId!.ms, opts.minId!.seq) >= 0;
+        if (stop) break;
+        if (!node.isDeleted(i)) {
+          node.markDeleted(i);
+          this.length--;
+          deleted++;
+        }
+      }
+      break;
     }
-    return removed;
+    if (removeNodes > 0) nodes.splice(0, removeNodes);
+    if (this.length === 0) this.firstId = MIN_ID;
+    else if (deleted > 0) this.firstId = this.edgeId(true);
+    return deleted;
   }
 
-  private lowerBound(id: StreamId): number {
-    let lo = 0;
-    let hi = this.entries.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (compareIds(this.entries[mid].id, id) < 0) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+  /** Number of storage nodes (for tests of `~` granularity and INFO). */
+  get nodeCount(): number {
+    return this.nodes.length;
   }
 
-  private upperBound(id: StreamId): number {
-    let lo = 0;
-    let hi = this.entries.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (compareIds(this.entries[mid].id, id) <= 0) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+  /** Approximate heap bytes of the entries. */
+  heapBytes(): number {
+    let b = 0;
+    for (const n of this.nodes) b += n.heapBytes();
+    return b;
   }
 }

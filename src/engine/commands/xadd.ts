@@ -1,0 +1,91 @@
+import { command } from '../command.ts';
+import { err, wrongArity } from '../errors.ts';
+import { ErrorReply, type Reply } from '../reply.ts';
+import { parseAddOrTrimArgs, type AddTrimArgs } from '../stream/args.ts';
+import { compareIds, formatId, UINT64_MAX, type StreamId } from '../stream/id.ts';
+import { StreamValue } from '../stream/stream.ts';
+import type { Context } from '../command.ts';
+
+/**
+ * XADD key [NOMKSTREAM] [MAXLEN|MINID [=|~] threshold [LIMIT count]] *|id field value [field value ...]
+ *
+ * Propagated with the generated ID, and with `~` trimming rewritten to the
+ * exact resulting MAXLEN/MINID, so replaying the AOF gives the same stream.
+ */
+export const xadd = command({
+  name: 'xadd',
+  arity: -5,
+  flags: ['write', 'denyoom', 'fast'],
+  run(ctx, argv) {
+    const args = parseAddOrTrimArgs(argv, true, ctx.engine.config.streamNodeMaxEntries);
+    if (args instanceof ErrorReply) return args;
+    const fieldPos = args.idPos + 1;
+    const nFields = argv.length - fieldPos;
+    if (nFields < 2 || nFields % 2 === 1) return wrongArity('xadd');
+    if (args.id && args.seqGiven && args.id.ms === 0n && args.id.seq === 0n) {
+      return err('ERR The ID specified in XADD must be greater than 0-0');
+    }
+    return execXadd(ctx, argv, args, argv.slice(fieldPos));
+  },
+});
+
+/** Redis's streamAppendItem ID choice: null when the ID is not greater than the top. */
+export function nextAddId(s: StreamValue, now: number, given: StreamId | undefined, seqGiven: boolean): StreamId | null {
+  const last = s.lastId;
+  let id: StreamId;
+  if (given !== undefined) {
+    if (seqGiven) id = given;
+    else if (last.ms === given.ms) {
+      if (last.seq === UINT64_MAX) return null;
+      id = { ms: last.ms, seq: last.seq + 1n };
+    } else id = given;
+  } else {
+    const ms = BigInt(now);
+    if (ms > last.ms) id = { ms, seq: 0n };
+    else if (last.seq === UINT64_MAX) id = { ms: last.ms === UINT64_MAX ? 0n : last.ms + 1n, seq: 0n };
+    else id = { ms: last.ms, seq: last.seq + 1n };
+  }
+  return compareIds(id, last) <= 0 ? null : id;
+}
+
+function execXadd(ctx: Context, argv: string[], args: AddTrimArgs, fields: string[]): Reply {
+  const key = argv[1];
+  const db = ctx.db;
+  let s = db.lookupTyped(key, 'stream');
+  if (s instanceof ErrorReply) return s;
+  if (s === undefined) {
+    if (args.noMkStream) return null;
+    s = new StreamValue({ maxEntries: ctx.engine.config.streamNodeMaxEntries, maxBytes: ctx.engine.config.streamNodeMaxBytes });
+    db.add(key, s);
+  }
+  if (s.lastId.ms === UINT64_MAX && s.lastId.seq === UINT64_MAX) {
+    return err('ERR The stream has exhausted the last possible ID, unable to add more items');
+  }
+  const id = nextAddId(s, ctx.now, args.id, args.seqGiven);
+  if (id === null) return err('ERR The ID specified in XADD is equal or smaller than the target stream top item');
+  s.append(id, fields);
+  const reply = formatId(id);
+  db.touch(key);
+  ctx.dirty();
+  let prop: string[] | null = null;
+  if (args.strategy !== 'none') {
+    s.trim({
+      maxLen: args.strategy === 'maxlen' ? args.maxLen : undefined,
+      minId: args.strategy === 'minid' ? args.minId : undefined,
+      approx: args.approx,
+      limit: args.limit,
+    });
+    if (args.approx) {
+      prop = argv.slice();
+      prop[args.strategyArgIdx - 1] = '=';
+      prop[args.strategyArgIdx] = args.strategy === 'maxlen' ? String(s.length) : formatId(s.edgeId(true));
+    }
+  }
+  if (args.id === undefined || !args.seqGiven) {
+    prop ??= argv.slice();
+    prop[args.idPos] = reply;
+  }
+  if (prop !== null) ctx.propagate(prop);
+  ctx.ready(key);
+  return reply;
+}
