@@ -23,7 +23,8 @@ export type CommandFlag =
   | 'no_auth'
   | 'no_multi'
   | 'allow_busy'
-  | 'may_replicate';
+  | 'may_replicate'
+  | 'skip_slowlog';
 
 export interface Context {
   readonly engine: Engine;

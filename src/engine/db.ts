@@ -66,6 +66,8 @@ export class Db {
     this.dict.set(key, value);
     if (had && !keepTtl) this.expires.delete(key);
     this.touch(key);
+    // An overwritten stream unblocks its XREADGROUP clients (with an error).
+    if (had && this.blocking.size !== 0 && this.blocking.has(key)) this.engine.signalReady(this, key);
   }
 
   /** Add a key known to be absent (e.g. the first XADD creating a stream). */
@@ -111,12 +113,25 @@ export class Db {
   touch(key: string): void {
     if (this.watched.size === 0) return;
     const sessions = this.watched.get(key);
-    if (sessions) for (const s of sessions) s.dirtyCas = true;
+    if (sessions === undefined) return;
+    for (const s of sessions) {
+      // A key watched while already expired, now deleted: logically no change.
+      const w = s.watching.find(([d, k]) => d === this && k === key);
+      if (w !== undefined && w[2]) {
+        if (!this.dict.has(key)) {
+          w[2] = false;
+          continue;
+        }
+      }
+      s.dirtyCas = true;
+    }
   }
 
-  /** Every WATCHer dirty: FLUSHDB / FLUSHALL / SWAPDB. */
+  /** FLUSHDB / FLUSHALL: WATCHers of keys that exist are dirty (touchAllWatchedKeysInDb). */
   touchAll(): void {
-    for (const sessions of this.watched.values()) for (const s of sessions) s.dirtyCas = true;
+    for (const [key, sessions] of this.watched) {
+      if (this.dict.has(key)) for (const s of sessions) s.dirtyCas = true;
+    }
   }
 
   get size(): number {

@@ -58,9 +58,12 @@ export class Engine {
     totalCommands: 0,
     totalErrorReplies: 0,
   };
+  /** True while the append-only file is being replayed: no propagation, no expiry deletions. */
+  loading = false;
   /** Changes since start (Redis's server.dirty). */
   dirty = 0;
   private nextSessionId = 1;
+  private wrap: 'none' | 'pending' | 'open' = 'none';
   private cmdTime = -1;
   private depth = 0;
   private readonly readyKeys: Array<[Db, string]> = [];
@@ -166,7 +169,28 @@ export class Engine {
 
   /** Send a write to the append-only file and any other listener. */
   propagate(dbIndex: number, argv: string[]): void {
+    if (this.loading) return;
+    if (this.wrap === 'pending') {
+      this.wrap = 'open';
+      for (const l of this.propagateListeners) l(dbIndex, ['MULTI']);
+    }
     for (const l of this.propagateListeners) l(dbIndex, argv);
+  }
+
+  /**
+   * Run `fn` so that the writes it propagates are wrapped in MULTI/EXEC
+   * (EXEC and scripts), and nothing is written when it wrote nothing.
+   */
+  atomically<T>(dbIndex: () => number, fn: () => T): T {
+    if (this.wrap !== 'none') return fn();
+    this.wrap = 'pending';
+    try {
+      return fn();
+    } finally {
+      const opened = (this.wrap as string) === 'open';
+      this.wrap = 'none';
+      if (opened) for (const l of this.propagateListeners) l(dbIndex(), ['EXEC']);
+    }
   }
 
   onPropagate(listener: PropagateListener): () => void {

@@ -32,8 +32,8 @@ export class Session {
   multiError = false;
   /** A WATCHed key was touched: EXEC answers a null array. */
   dirtyCas = false;
-  /** WATCHed keys, as (db, key) pairs. */
-  readonly watching: Array<[Db, string]> = [];
+  /** WATCHed keys: (db, key, already expired when watched). */
+  readonly watching: Array<[Db, string, boolean]> = [];
   /** Inside EXEC or a script: blocking commands answer as on timeout. */
   denyBlocking = false;
   /** The waiter while a blocking command is parked. */

@@ -74,3 +74,26 @@ export function showMismatch(m: Mismatch, commands: string[][]): string {
   const ctx = commands.slice(0, m.index + 1).map((c) => '  ' + c.map((a) => JSON.stringify(a)).join(' '));
   return `reply ${m.index} differs\n${ctx.join('\n')}\n engine: ${JSON.stringify(m.engine)}\n redis:  ${JSON.stringify(m.redis)}`;
 }
+
+/**
+ * For replies whose order Redis leaves unspecified (KEYS, SMEMBERS, the key
+ * list of SCAN): a flat array of bulk strings rewritten in sorted order.
+ * Anything else is returned unchanged.
+ */
+export function sortBulkArray(raw: string): string {
+  const m = /^\*(\d+)\r\n/.exec(raw);
+  if (!m) return raw;
+  const items: string[] = [];
+  let p = m[0].length;
+  for (let i = 0; i < Number(m[1]); i++) {
+    const h = /^\$(\d+)\r\n/.exec(raw.slice(p, p + 24));
+    if (!h) return raw;
+    const len = Number(h[1]);
+    const start = p + h[0].length;
+    items.push(raw.slice(start, start + len));
+    p = start + len + 2;
+  }
+  if (p !== raw.length) return raw;
+  items.sort();
+  return `*${items.length}\r\n` + items.map((s) => `$${s.length}\r\n${s}\r\n`).join('');
+}

@@ -1,0 +1,14 @@
+import { command } from '../command.ts';
+import { ErrorReply } from '../reply.ts';
+
+/** HKEYS key */
+export const hkeys = command({
+  name: 'hkeys',
+  arity: 2,
+  flags: ['readonly'],
+  run(ctx, argv) {
+    const h = ctx.db.lookupTyped(argv[1], 'hash');
+    if (h instanceof ErrorReply) return h;
+    return h ? [...h.map.keys()] : [];
+  },
+});
