@@ -39,6 +39,8 @@ export interface Context {
    * a call, a write command that changed something is propagated as sent.
    */
   propagate(argv: string[]): void;
+  /** Propagate nothing for this command, even if it changed something (it propagated its effects itself). */
+  suppressPropagation(): void;
   /** Count a change (Redis's server.dirty); a write with no change is not propagated. */
   dirty(n?: number): void;
   /** A key got data that blocked clients may want (signalKeyAsReady). */

@@ -349,6 +349,9 @@ class CallContext implements Context {
   dirty(n = 1): void {
     this.changes += n;
   }
+  suppressPropagation(): void {
+    this.propagated ??= [];
+  }
   ready(key: string): void {
     this.engine.signalReady(this.db, key);
   }

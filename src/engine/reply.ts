@@ -38,9 +38,16 @@ export class ErrorReply {
   }
 }
 
-/** A map reply; `entries` is flat: key, value, key, value, ... */
+/**
+ * A map reply; `entries` is flat: key, value, key, value, ... In RESP2 it
+ * is a flat array, or, with `resp2Pairs`, an array of [key, value] arrays
+ * (the shape XREAD uses).
+ */
 export class MapReply {
-  constructor(readonly entries: Reply[]) {}
+  constructor(
+    readonly entries: Reply[],
+    readonly resp2Pairs = false,
+  ) {}
 }
 
 export class SetReply {

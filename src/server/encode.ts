@@ -26,7 +26,14 @@ export function encodeReply(r: Reply, resp: 2 | 3): string {
   if (r instanceof SimpleString) return `+${r.value}\r\n`;
   if (r instanceof ErrorReply) return `-${r.message}\r\n`;
   if (r instanceof MapReply) {
-    if (resp === 2) return encodeArray('*', r.entries, resp);
+    if (resp === 2) {
+      if (!r.resp2Pairs) return encodeArray('*', r.entries, resp);
+      let out = `*${r.entries.length / 2}\r\n`;
+      for (let i = 0; i < r.entries.length; i += 2) {
+        out += '*2\r\n' + encodeReply(r.entries[i], resp) + encodeReply(r.entries[i + 1], resp);
+      }
+      return out;
+    }
     let out = `%${r.entries.length / 2}\r\n`;
     for (const e of r.entries) out += encodeReply(e, resp);
     return out;

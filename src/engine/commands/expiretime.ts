@@ -6,7 +6,7 @@ export function expireTimeGeneric(ctx: Context, key: string, ms: boolean): Reply
   if (ctx.db.lookup(key) === undefined) return -2;
   const when = ctx.db.getExpire(key);
   if (when === -1) return -1;
-  return ms ? when : Math.floor(when / 1000);
+  return ms ? when : Math.floor((when + 500) / 1000);
 }
 
 /** EXPIRETIME key */
