@@ -29,6 +29,8 @@ function lookup(ctx: Context, key: string): StreamValue | ErrorReply {
 }
 
 function streamInfo(ctx: Context, argv: string[]): Reply {
+  const s = lookup(ctx, argv[2]);
+  if (s instanceof ErrorReply) return s;
   const opts = argv.slice(3);
   let full = false;
   let count = 10;
@@ -43,8 +45,6 @@ function streamInfo(ctx: Context, argv: string[]): Reply {
     }
     full = true;
   }
-  const s = lookup(ctx, argv[2]);
-  if (s instanceof ErrorReply) return s;
   const out: Reply[] = [
     'length', s.length,
     'radix-tree-keys', s.nodeCount,
