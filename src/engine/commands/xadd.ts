@@ -29,14 +29,24 @@ export const xadd = command({
   },
 });
 
-/** Redis's streamAppendItem ID choice: null when the ID is not greater than the top. */
-export function nextAddId(s: StreamValue, now: number, given: StreamId | undefined, seqGiven: boolean): StreamId | null {
+/**
+ * Redis's streamAppendItem ID choice: null when the ID is not greater than
+ * the top; 'seq-exhausted' for `<ms>-*` when ms is the top's and its seq is
+ * at the maximum (Redis then fails without setting errno and so reports
+ * "Elements are too large to be stored").
+ */
+export function nextAddId(
+  s: StreamValue,
+  now: number,
+  given: StreamId | undefined,
+  seqGiven: boolean,
+): StreamId | null | 'seq-exhausted' {
   const last = s.lastId;
   let id: StreamId;
   if (given !== undefined) {
     if (seqGiven) id = given;
     else if (last.ms === given.ms) {
-      if (last.seq === UINT64_MAX) return null;
+      if (last.seq === UINT64_MAX) return 'seq-exhausted';
       id = { ms: last.ms, seq: last.seq + 1n };
     } else id = given;
   } else {
@@ -63,6 +73,7 @@ function execXadd(ctx: Context, argv: string[], args: AddTrimArgs, fields: strin
   }
   const id = nextAddId(s, ctx.now, args.id, args.seqGiven);
   if (id === null) return err('ERR The ID specified in XADD is equal or smaller than the target stream top item');
+  if (id === 'seq-exhausted') return err('ERR Elements are too large to be stored');
   s.append(id, fields);
   const reply = formatId(id);
   db.touch(key);
