@@ -42,7 +42,7 @@ const simple: fc.Arbitrary<string[]> = fc.oneof(
   { weight: 2, arbitrary: fc.tuple(fc.constantFrom('INCRBY', 'DECRBY', 'APPEND', 'GETSET'), key, int).map(([c, k, v]) => [c, k, v]) },
   { weight: 1, arbitrary: fc.array(key, { minLength: 1, maxLength: 3 }).map((ks) => ['MGET', ...ks]) },
   { weight: 1, arbitrary: fc.array(fc.tuple(key, value), { minLength: 1, maxLength: 2 }).map((kv) => ['MSET', ...kv.flat()]) },
-  { weight: 1, arbitrary: fc.constantFrom(['MSET', 'a'], ['MSET', 'a', '1', 'b']) },
+  { weight: 1, arbitrary: fc.constantFrom<string[]>(['MSET', 'a'], ['MSET', 'a', '1', 'b']) },
   { weight: 4, arbitrary: fc.tuple(key, fc.array(fc.tuple(field, value), { minLength: 1, maxLength: 3 })).map(([k, fv]) => ['HSET', k, ...fv.flat()]) },
   { weight: 1, arbitrary: fc.tuple(key, field).map(([k, f]) => ['HSET', k, f]) },
   { weight: 3, arbitrary: fc.tuple(fc.constantFrom('HGET', 'HEXISTS', 'HSTRLEN'), key, field).map(([c, k, f]) => [c, k, f]) },
@@ -56,12 +56,12 @@ const simple: fc.Arbitrary<string[]> = fc.oneof(
   { weight: 1, arbitrary: fc.tuple(fc.constantFrom('EXPIREAT', 'PEXPIREAT'), key, fc.constantFrom('99999999999', '99999999999999', '1', 'x')).map(([c, k, t]) => [c, k, t]) },
   { weight: 2, arbitrary: fc.tuple(fc.constantFrom('TTL', 'PTTL', 'EXPIRETIME'), key).map(([c, k]) => [c, k]) },
   { weight: 1, arbitrary: fc.tuple(fc.constantFrom('RENAME', 'RENAMENX'), key, key).map(([c, a, b]) => [c, a, b]) },
-  { weight: 1, arbitrary: fc.constantFrom(['KEYS', '*'], ['KEYS', 'x:*'], ['KEYS', '[ab]'], ['KEYS', '?'], ['DBSIZE'], ['SELECT', '1'], ['SELECT', '0'], ['SELECT', '99'], ['FLUSHDB'], ['ECHO', 'hi'], ['PING'], ['NOSUCHCMD', 'a'], ['GET'], ['SCAN', 'x']) },
+  { weight: 1, arbitrary: fc.constantFrom<string[]>(['KEYS', '*'], ['KEYS', 'x:*'], ['KEYS', '[ab]'], ['KEYS', '?'], ['DBSIZE'], ['SELECT', '1'], ['SELECT', '0'], ['SELECT', '99'], ['FLUSHDB'], ['ECHO', 'hi'], ['PING'], ['NOSUCHCMD', 'a'], ['GET'], ['SCAN', 'x']) },
 );
 
 const cmd: fc.Arbitrary<string[]> = fc.oneof(
   { weight: 12, arbitrary: simple },
-  { weight: 1, arbitrary: fc.constantFrom(['MULTI'], ['EXEC'], ['DISCARD'], ['UNWATCH']) },
+  { weight: 1, arbitrary: fc.constantFrom<string[]>(['MULTI'], ['EXEC'], ['DISCARD'], ['UNWATCH']) },
   { weight: 1, arbitrary: fc.array(key, { minLength: 1, maxLength: 2 }).map((ks) => ['WATCH', ...ks]) },
 );
 

@@ -82,10 +82,10 @@ const cmd: fc.Arbitrary<string[]> = fc.oneof(
   { weight: 2, arbitrary: fc.tuple(key, group, fc.boolean(), anyId, anyId, count, fc.option(consumer, { nil: undefined })).map(([k, g, idle, a, b, n, c]) => ['XPENDING', k, g, ...(idle ? ['IDLE', '0'] : []), a, b, n, ...(c ? [c] : [])]) },
   { weight: 3, arbitrary: fc.tuple(key, group, consumer, fc.constantFrom('0', '1000000', 'x'), fc.array(anyId, { minLength: 1, maxLength: 2 }), fc.subarray(['FORCE', 'JUSTID', 'RETRYCOUNT', 'IDLE', 'LASTID', 'BOGUS'])).map(([k, g, c, mi, ids, opts]) => ['XCLAIM', k, g, c, mi, ...ids, ...opts.flatMap((o) => (o === 'RETRYCOUNT' ? ['RETRYCOUNT', '7'] : o === 'IDLE' ? ['IDLE', '5000'] : o === 'LASTID' ? ['LASTID', '4-0'] : [o]))]) },
   { weight: 3, arbitrary: fc.tuple(key, group, consumer, fc.constantFrom('0', '1000000', '-5'), anyId, fc.option(fc.constantFrom('1', '2', '0', 'x'), { nil: undefined }), fc.boolean()).map(([k, g, c, mi, start, n, justid]) => ['XAUTOCLAIM', k, g, c, mi, start, ...(n ? ['COUNT', n] : []), ...(justid ? ['JUSTID'] : [])]) },
-  { weight: 2, arbitrary: fc.tuple(key, fc.constantFrom([], ['FULL'], ['FULL', 'COUNT', '1'], ['FULL', 'COUNT', '0'], ['bad'])).map(([k, o]) => ['XINFO', 'STREAM', k, ...o]) },
+  { weight: 2, arbitrary: fc.tuple(key, fc.constantFrom<string[]>([], ['FULL'], ['FULL', 'COUNT', '1'], ['FULL', 'COUNT', '0'], ['bad'])).map(([k, o]) => ['XINFO', 'STREAM', k, ...o]) },
   { weight: 2, arbitrary: key.map((k) => ['XINFO', 'GROUPS', k]) },
   { weight: 1, arbitrary: fc.tuple(key, group).map(([k, g]) => ['XINFO', 'CONSUMERS', k, g]) },
-  { weight: 1, arbitrary: fc.constantFrom(['SET', 'str', 'x'], ['DEL', 's2'], ['TYPE', 's1'], ['EXISTS', 's1', 's2']) },
+  { weight: 1, arbitrary: fc.constantFrom<string[]>(['SET', 'str', 'x'], ['DEL', 's2'], ['TYPE', 's1'], ['EXISTS', 's1', 's2']) },
 );
 
 /**
