@@ -24,6 +24,11 @@ export interface EngineOptions {
   databases?: number;
   /** Sample and delete expired keys in the background. @defaultValue true */
   activeExpire?: boolean;
+  /**
+   * Measure each command's run time for INFO commandstats (usec). Costs two
+   * clock reads per command; `brook server` turns it on. @defaultValue false
+   */
+  commandTiming?: boolean;
 }
 
 /** Settings readable and writable with CONFIG GET/SET. */
@@ -70,9 +75,13 @@ export class Engine {
   private readonly propagateListeners: PropagateListener[] = [];
   private activeExpireTimer: NodeJS.Timeout | undefined;
   private closed = false;
+  private readonly timing: boolean;
+  /** Reused command contexts, one per call depth (EXEC and scripts nest calls). */
+  private readonly contexts: CallContext[] = [];
 
   constructor(options: EngineOptions = {}) {
     this.clock = options.clock ?? Date.now;
+    this.timing = options.commandTiming ?? false;
     const n = options.databases ?? 16;
     this.dbs = Array.from({ length: n }, (_, i) => new Db(this, i));
     for (const c of allCommands()) this.commands.set(c.name, c);
@@ -107,7 +116,6 @@ export class Engine {
   /** Run a command for a client, as processCommand does. */
   execute(session: Session, argv: string[]): Reply | Promise<Reply> {
     if (argv.length === 0) return new ErrorReply('ERR empty command');
-    session.lastInteraction = this.clock();
     const cmd = this.lookup(argv);
     if (cmd instanceof ErrorReply) return this.reject(session, cmd);
     if ((cmd.arity > 0 && cmd.arity !== argv.length) || argv.length < -cmd.arity) {
@@ -136,11 +144,14 @@ export class Engine {
    */
   call(session: Session, cmd: CommandSpec, argv: string[]): Reply | Promise<Reply> {
     const outer = this.depth === 0;
-    if (outer) this.cmdTime = this.clock();
+    if (outer) {
+      this.cmdTime = this.clock();
+      session.lastInteraction = this.cmdTime;
+    }
+    const ctx = this.context(session);
     this.depth++;
-    const ctx = new CallContext(this, session, this.cmdTime);
     let reply: Reply | Block;
-    const start = performance.now();
+    const start = this.timing ? performance.now() : 0;
     try {
       reply = cmd.run(ctx, argv);
     } catch (e) {
@@ -149,7 +160,7 @@ export class Engine {
       this.depth--;
     }
     session.lastCommand = cmd.name;
-    this.countCall(cmd.name, performance.now() - start, reply instanceof ErrorReply);
+    this.countCall(cmd.name, this.timing ? performance.now() - start : 0, reply instanceof ErrorReply);
     if (reply instanceof ErrorReply) this.countError(reply);
     if (ctx.changes > 0) {
       this.dirty += ctx.changes;
@@ -191,6 +202,11 @@ export class Engine {
       this.wrap = 'none';
       if (opened) for (const l of this.propagateListeners) l(dbIndex(), ['EXEC']);
     }
+  }
+
+  /** Whether anything listens to propagation (commands may skip building rewrites). */
+  get propagating(): boolean {
+    return this.propagateListeners.length > 0;
   }
 
   onPropagate(listener: PropagateListener): () => void {
@@ -254,10 +270,18 @@ export class Engine {
     }
   }
 
+  /** The context for a command at the current depth, reset for `session`. */
+  private context(session: Session): CallContext {
+    let ctx = this.contexts[this.depth];
+    if (ctx === undefined) this.contexts[this.depth] = ctx = new CallContext(this);
+    ctx.reset(session, this.cmdTime);
+    return ctx;
+  }
+
   private retryWaiter(waiter: Waiter, key: string): Reply | undefined {
     this.cmdTime = this.clock();
+    const ctx = this.context(waiter.session);
     this.depth++;
-    const ctx = new CallContext(this, waiter.session, this.cmdTime);
     let reply: Reply | undefined;
     try {
       reply = waiter.block.retry(ctx, key);
@@ -335,13 +359,16 @@ export class Engine {
 class CallContext implements Context {
   changes = 0;
   propagated: string[][] | null = null;
-  readonly db: Db;
-  constructor(
-    readonly engine: Engine,
-    readonly session: Session,
-    readonly now: number,
-  ) {
+  db!: Db;
+  session!: Session;
+  now = 0;
+  constructor(readonly engine: Engine) {}
+  reset(session: Session, now: number): void {
+    this.session = session;
     this.db = session.db;
+    this.now = now;
+    this.changes = 0;
+    this.propagated = null;
   }
   propagate(argv: string[]): void {
     (this.propagated ??= []).push(argv);

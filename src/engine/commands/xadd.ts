@@ -17,7 +17,8 @@ export const xadd = command({
   arity: -5,
   flags: ['write', 'denyoom', 'fast'],
   run(ctx, argv) {
-    const args = parseAddOrTrimArgs(argv, true, ctx.engine.config.streamNodeMaxEntries);
+    // Fast path for the common `XADD key * field value ...`.
+    const args = argv[2] === '*' ? AUTO_ID : parseAddOrTrimArgs(argv, true, ctx.engine.config.streamNodeMaxEntries);
     if (args instanceof ErrorReply) return args;
     const fieldPos = args.idPos + 1;
     const nFields = argv.length - fieldPos;
@@ -28,6 +29,19 @@ export const xadd = command({
     return execXadd(ctx, argv, args, argv.slice(fieldPos));
   },
 });
+
+/** The parsed options of `XADD key * ...` (no options): shared, never mutated. */
+const AUTO_ID: AddTrimArgs = Object.freeze({
+  idPos: 2,
+  seqGiven: true,
+  noMkStream: false,
+  strategy: 'none',
+  strategyArgIdx: 0,
+  approx: false,
+  limit: 0,
+  maxLen: 0,
+  minId: { ms: 0n, seq: 0n },
+}) as AddTrimArgs;
 
 /**
  * Redis's streamAppendItem ID choice: null when the ID is not greater than
@@ -79,6 +93,7 @@ function execXadd(ctx: Context, argv: string[], args: AddTrimArgs, fields: strin
   db.touch(key);
   ctx.dirty();
   let prop: string[] | null = null;
+  const propagating = ctx.engine.propagating;
   if (args.strategy !== 'none') {
     s.trim({
       maxLen: args.strategy === 'maxlen' ? args.maxLen : undefined,
@@ -86,13 +101,13 @@ function execXadd(ctx: Context, argv: string[], args: AddTrimArgs, fields: strin
       approx: args.approx,
       limit: args.limit,
     });
-    if (args.approx) {
+    if (args.approx && propagating) {
       prop = argv.slice();
       prop[args.strategyArgIdx - 1] = '=';
       prop[args.strategyArgIdx] = args.strategy === 'maxlen' ? String(s.length) : formatId(s.edgeId(true));
     }
   }
-  if (args.id === undefined || !args.seqGiven) {
+  if (propagating && (args.id === undefined || !args.seqGiven)) {
     prop ??= argv.slice();
     prop[args.idPos] = reply;
   }

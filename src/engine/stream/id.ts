@@ -28,8 +28,16 @@ export function idEquals(a: StreamId, b: StreamId): boolean {
   return a.ms === b.ms && a.seq === b.seq;
 }
 
+let lastMs = -1n;
+let lastMsText = '';
+
+/** "<ms>-<seq>". Consecutive IDs mostly share ms, so its text is cached. */
 export function formatId(i: StreamId): string {
-  return `${i.ms}-${i.seq}`;
+  if (i.ms !== lastMs) {
+    lastMs = i.ms;
+    lastMsText = i.ms.toString();
+  }
+  return i.seq === 0n ? lastMsText + '-0' : `${lastMsText}-${i.seq}`;
 }
 
 /** The next ID (streamIncrID); null when `i` is the maximum ID. */

@@ -1,0 +1,33 @@
+/** Shared pieces for benchmarks: JSON-line output and redis-benchmark runs. */
+import { spawnSync } from 'node:child_process';
+
+/** Print one result as a JSON line. */
+export function report(fields: Record<string, unknown>): void {
+  console.log(JSON.stringify(fields));
+}
+
+/** Run redis-benchmark for one command line; returns requests/s and p99 (ms) when printed. */
+export function redisBenchmark(
+  port: number,
+  args: string[],
+  opts: { pipeline: number; clients: number; requests: number },
+): { rps: number; p99: number | null } {
+  const r = spawnSync(
+    'redis-benchmark',
+    ['-p', String(port), '-P', String(opts.pipeline), '-c', String(opts.clients), '-n', String(opts.requests), '--csv', ...args],
+    { encoding: 'utf8' },
+  );
+  if (r.status !== 0) throw new Error(`redis-benchmark failed: ${r.stderr}`);
+  // CSV: "test","rps","avg_latency_ms","min_latency_ms","p50_latency_ms","p95_latency_ms","p99_latency_ms","max_latency_ms"
+  const lines = r.stdout.trim().split('\n').filter((l) => !l.startsWith('"test"'));
+  const cells = lines[lines.length - 1].split(',').map((c) => c.replace(/"/g, ''));
+  return { rps: Number(cells[1]), p99: cells.length > 6 ? Number(cells[6]) : null };
+}
+
+export function opsPerSec(n: number, ms: number): number {
+  return Math.round((n / ms) * 1000);
+}
+
+export function ratio(a: number, b: number): number {
+  return Math.round((a / b) * 100) / 100;
+}
