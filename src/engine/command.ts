@@ -87,7 +87,14 @@ export function command(def: Def): CommandSpec {
 }
 
 /** Define a container command (XGROUP, XINFO, ...) from its subcommands. */
-export function container(name: string, arity: number, subs: CommandSpec[], flags: CommandFlag[] = []): CommandSpec {
+export function container(
+  name: string,
+  arity: number,
+  subs: CommandSpec[],
+  flags: CommandFlag[] = [],
+  /** What the bare command does (COMMAND alone lists every command). */
+  bare?: CommandSpec['run'],
+): CommandSpec {
   const map = new Map(subs.map((s) => [s.name.slice(s.name.indexOf('|') + 1), s]));
   return {
     name,
@@ -97,8 +104,10 @@ export function container(name: string, arity: number, subs: CommandSpec[], flag
     lastKey: 0,
     step: 0,
     subcommands: map,
-    run: () => {
-      throw new Error(`container ${name} has no body`);
-    },
+    run:
+      bare ??
+      (() => {
+        throw new Error(`container ${name} has no body`);
+      }),
   };
 }

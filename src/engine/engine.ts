@@ -12,10 +12,13 @@
  */
 import { Block, type CommandSpec, type Context } from './command.ts';
 import { Db } from './db.ts';
-import { unknownCommand, unknownSubcommand, wrongArity } from './errors.ts';
+import { NOAUTH, unknownCommand, unknownSubcommand, wrongArity } from './errors.ts';
 import { ErrorReply, NULL_ARRAY, QUEUED, type Reply } from './reply.ts';
 import { Session, type Waiter } from './session.ts';
 import { allCommands } from './commands/index.ts';
+import { EngineConfig } from './config.ts';
+
+export { EngineConfig };
 
 export interface EngineOptions {
   /** Wall clock in ms; tests inject one to move time (and make it go backwards). */
@@ -31,12 +34,6 @@ export interface EngineOptions {
   commandTiming?: boolean;
 }
 
-/** Settings readable and writable with CONFIG GET/SET. */
-export interface EngineConfig {
-  streamNodeMaxEntries: number;
-  streamNodeMaxBytes: number;
-  [name: string]: unknown;
-}
 
 export interface CommandStat {
   calls: number;
@@ -54,7 +51,17 @@ export class Engine {
   readonly dbs: Db[];
   readonly commands = new Map<string, CommandSpec>();
   readonly clock: () => number;
-  readonly config: EngineConfig = { streamNodeMaxEntries: 100, streamNodeMaxBytes: 4096 };
+  readonly config = new EngineConfig();
+  /** Facts about the process serving the engine, for INFO server. */
+  readonly serverInfo = { tcpPort: 0, startedAt: Date.now(), mode: 'embedded' as 'embedded' | 'server' };
+  /** Random id of this engine instance (INFO run_id). */
+  readonly runId = [...Array(40)].map(() => Math.floor(Math.random() * 16).toString(16)).join('');
+  /** INFO persistence fields; the persistence module replaces this. */
+  persistenceInfo: () => Array<[string, string | number]> = () => [['aof_enabled', 0], ['aof_rewrite_in_progress', 0]];
+  /** Told which CONFIG SET names changed (persistence reacts to appendonly/appendfsync). */
+  readonly configListeners: Array<(names: Set<string>) => void> = [];
+  /** Called by SHUTDOWN (the server closes; persistence flushes). */
+  readonly shutdownHooks: Array<(opts: { save: boolean }) => void> = [];
   readonly sessions = new Map<number, Session>();
   readonly stats = {
     expiredKeys: 0,
@@ -62,6 +69,8 @@ export class Engine {
     errors: new Map<string, number>(),
     totalCommands: 0,
     totalErrorReplies: 0,
+    totalConnections: 0,
+    rejectedCalls: 0,
   };
   /** True while the append-only file is being replayed: no propagation, no expiry deletions. */
   loading = false;
@@ -121,6 +130,7 @@ export class Engine {
     if ((cmd.arity > 0 && cmd.arity !== argv.length) || argv.length < -cmd.arity) {
       return this.reject(session, wrongArity(cmd.name));
     }
+    if (!session.authenticated && !cmd.flags.includes('no_auth')) return this.reject(session, NOAUTH);
     if (session.multi !== null && !MULTI_CONTROL.has(cmd.name)) {
       if (cmd.flags.includes('no_multi')) {
         return this.reject(session, new ErrorReply('ERR Command not allowed inside a transaction'));
@@ -149,6 +159,7 @@ export class Engine {
       session.lastInteraction = this.cmdTime;
     }
     const ctx = this.context(session);
+    session.lastCommand = cmd.name;
     this.depth++;
     let reply: Reply | Block;
     const start = this.timing ? performance.now() : 0;
@@ -159,7 +170,6 @@ export class Engine {
     } finally {
       this.depth--;
     }
-    session.lastCommand = cmd.name;
     this.countCall(cmd.name, this.timing ? performance.now() - start : 0, reply instanceof ErrorReply);
     if (reply instanceof ErrorReply) this.countError(reply);
     if (ctx.changes > 0) {
@@ -202,6 +212,21 @@ export class Engine {
       this.wrap = 'none';
       if (opened) for (const l of this.propagateListeners) l(dbIndex(), ['EXEC']);
     }
+  }
+
+  configChanged(names: Set<string>): void {
+    for (const l of this.configListeners) l(names);
+  }
+
+  /** Active channels and patterns (INFO stats, PUBSUB NUMPAT). */
+  pubsubCounts(): { channels: number; patterns: number } {
+    const channels = new Set<string>();
+    const patterns = new Set<string>();
+    for (const s of this.sessions.values()) {
+      for (const c of s.channels) channels.add(c);
+      for (const p of s.patterns) patterns.add(p);
+    }
+    return { channels: channels.size, patterns: patterns.size };
   }
 
   /** Whether anything listens to propagation (commands may skip building rewrites). */

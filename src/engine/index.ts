@@ -1,4 +1,4 @@
-export { Engine, type EngineOptions, type EngineConfig } from './engine.ts';
+export { Engine, type EngineOptions, EngineConfig } from './engine.ts';
 export { Session } from './session.ts';
 export * from './reply.ts';
 export { toBinary, binaryToUtf8, binaryToBuffer } from './bytes.ts';
