@@ -103,6 +103,8 @@ export class Db {
     const when = this.expires.get(key);
     if (when === undefined) return false;
     if (when > this.engine.commandTime()) return false;
+    // While the append-only file loads, keys are not expired (as Redis).
+    if (this.engine.loading) return false;
     this.delete(key);
     this.engine.propagate(this.id, ['DEL', key]);
     this.engine.stats.expiredKeys++;

@@ -56,10 +56,18 @@ export class Engine {
   readonly serverInfo = { tcpPort: 0, startedAt: Date.now(), mode: 'embedded' as 'embedded' | 'server' };
   /** Random id of this engine instance (INFO run_id). */
   readonly runId = [...Array(40)].map(() => Math.floor(Math.random() * 16).toString(16)).join('');
+  /** The append-only file, when persistence is attached (persistence/index.ts). */
+  persistence: { rewrite(): Promise<void>; close(): void; readonly rewriting: Promise<void> | null } | null = null;
   /** INFO persistence fields; the persistence module replaces this. */
   persistenceInfo: () => Array<[string, string | number]> = () => [['aof_enabled', 0], ['aof_rewrite_in_progress', 0]];
   /** Told which CONFIG SET names changed (persistence reacts to appendonly/appendfsync). */
   readonly configListeners: Array<(names: Set<string>) => void> = [];
+  /**
+   * Run after every top-level command (and background expiry), before its
+   * reply is released: the append-only file writes (and with appendfsync
+   * always, fsyncs) here.
+   */
+  readonly afterCommandHooks: Array<() => void> = [];
   /** Called by SHUTDOWN (the server closes; persistence flushes). */
   readonly shutdownHooks: Array<(opts: { save: boolean }) => void> = [];
   readonly sessions = new Map<number, Session>();
@@ -183,6 +191,7 @@ export class Engine {
     if (outer) {
       this.handleReadyKeys();
       this.cmdTime = -1;
+      for (const h of this.afterCommandHooks) h();
     }
     if (reply instanceof Block) return this.park(session, reply);
     return reply;
@@ -370,12 +379,14 @@ export class Engine {
     } finally {
       this.cmdTime = -1;
     }
+    for (const h of this.afterCommandHooks) h();
   }
 
   /** Stop timers and unblock everyone. Idempotent. */
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.persistence?.close();
     if (this.activeExpireTimer) clearInterval(this.activeExpireTimer);
     for (const s of [...this.sessions.values()]) s.close();
   }

@@ -1,3 +1,4 @@
 import type { CommandSpec } from '../command.ts';
+import { bgrewriteaof } from './bgrewriteaof.ts';
 
-export const persistenceCommands: CommandSpec[] = [];
+export const persistenceCommands: CommandSpec[] = [bgrewriteaof];
