@@ -1,0 +1,126 @@
+/**
+ * The Redis adapter: ioredis for a single server, Sentinel and Cluster.
+ * Replies come as ioredis gives them in RESP2 (strings, numbers, arrays, null).
+ */
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
+import type { Arg, Connection, Features, Reply, RedisReplyErrorLike } from './connection.ts';
+import { BrookClientError, ClientErrorCode, RedisReplyError, isRedisReplyError } from './errors.ts';
+import type { Script } from './script.ts';
+import type { Target } from './url.ts';
+
+type Client = Redis | Cluster;
+
+function toError(e: unknown): Error {
+  if (e instanceof Error && e.name === 'ReplyError') return new RedisReplyError(e.message, { cause: e });
+  if (e instanceof Error && /Connection is closed/.test(e.message)) {
+    return new BrookClientError(ClientErrorCode.Closed, 'the connection is closed', { cause: e });
+  }
+  return e instanceof Error ? e : new Error(String(e));
+}
+
+function makeClient(t: Exclude<Target, { kind: 'embedded' }>): Client {
+  const common: RedisOptions = { lazyConnect: true, maxRetriesPerRequest: null, enableAutoPipelining: false };
+  switch (t.kind) {
+    case 'redis':
+      return new Redis({ ...common, host: t.host, port: t.port, db: t.db, username: t.username, password: t.password, tls: t.tls ? {} : undefined });
+    case 'sentinel':
+      return new Redis({ ...common, sentinels: t.sentinels, name: t.name, db: t.db, password: t.password });
+    case 'cluster':
+      return new Cluster(t.nodes, { lazyConnect: true, redisOptions: { password: t.password, maxRetriesPerRequest: null } });
+  }
+}
+
+async function detect(c: Client, cluster: boolean): Promise<Features> {
+  const info = String(await c.call('INFO', 'server'));
+  const version = /redis_version:([^\r\n]+)/.exec(info)?.[1] ?? '0.0.0';
+  const has = async (name: string) => {
+    try {
+      const r = (await c.call('COMMAND', 'INFO', name)) as unknown[];
+      return Array.isArray(r) && r[0] !== null;
+    } catch {
+      return false;
+    }
+  };
+  const [major, minor] = version.split('.').map(Number);
+  return {
+    version,
+    scripting: await has('evalsha'),
+    xackdel: await has('xackdel'),
+    readgroupClaim: major > 8 || (major === 8 && minor >= 4),
+    cluster,
+  };
+}
+
+export class RedisConnection implements Connection {
+  private closed = false;
+  private subscribers: Client[] = [];
+
+  private constructor(
+    private readonly client: Client,
+    private readonly target: Exclude<Target, { kind: 'embedded' }>,
+    readonly features: Features,
+  ) {}
+
+  static async open(target: Exclude<Target, { kind: 'embedded' }>, features?: Features): Promise<RedisConnection> {
+    const client = makeClient(target);
+    client.on('error', () => {
+      // ioredis reconnects by itself; command failures reach the caller.
+    });
+    await client.connect();
+    return new RedisConnection(client, target, features ?? (await detect(client, target.kind === 'cluster')));
+  }
+
+  async send(args: Arg[]): Promise<Reply> {
+    if (this.closed) throw new BrookClientError(ClientErrorCode.Closed, 'the connection is closed');
+    try {
+      return (await this.client.call(String(args[0]), ...(args.slice(1) as (string | Buffer | number)[]))) as Reply;
+    } catch (e) {
+      throw toError(e);
+    }
+  }
+
+  async pipeline(commands: Arg[][]): Promise<Array<Reply | RedisReplyErrorLike>> {
+    if (this.closed) throw new BrookClientError(ClientErrorCode.Closed, 'the connection is closed');
+    const p = this.client.pipeline();
+    for (const c of commands) p.call(String(c[0]), ...(c.slice(1) as (string | Buffer | number)[]));
+    const res = (await p.exec()) ?? [];
+    return res.map(([err, val]) => (err ? (toError(err) as RedisReplyErrorLike) : (val as Reply)));
+  }
+
+  duplicate(): Promise<Connection> {
+    return RedisConnection.open(this.target, this.features);
+  }
+
+  async script(script: Script, keys: string[], args: Arg[]): Promise<Reply> {
+    try {
+      return await this.send(['EVALSHA', script.sha, keys.length, ...keys, ...args]);
+    } catch (e) {
+      if (!isRedisReplyError(e, 'NOSCRIPT')) throw e;
+      return this.send(['EVAL', script.source, keys.length, ...keys, ...args]);
+    }
+  }
+
+  async subscribe(channel: string, onMessage: (message: string) => void): Promise<() => Promise<void>> {
+    const sub = makeClient(this.target);
+    sub.on('error', () => {});
+    await sub.connect();
+    this.subscribers.push(sub);
+    sub.on('message', (ch: string, msg: string) => {
+      if (ch === channel) onMessage(msg);
+    });
+    await sub.subscribe(channel);
+    let done = false;
+    return async () => {
+      if (done) return;
+      done = true;
+      sub.disconnect();
+    };
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const s of this.subscribers) s.disconnect();
+    this.client.disconnect();
+  }
+}

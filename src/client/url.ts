@@ -1,0 +1,79 @@
+/**
+ * Connection URLs:
+ *   brook://memory                      the embedded engine, in memory
+ *   brook:///abs/path/to/dir            the embedded engine, persisted to a folder
+ *   redis://[user:pass@]host[:port][/db] and rediss:// (TLS)
+ *   redis+sentinel://[pass@]host:port[,host:port...]/masterName[/db]
+ *   redis+cluster://[pass@]host:port[,host:port...]
+ */
+import { BrookClientError, ClientErrorCode } from './errors.ts';
+
+export type Target =
+  | { kind: 'embedded'; dir?: string }
+  | { kind: 'redis'; host: string; port: number; db: number; username?: string; password?: string; tls: boolean }
+  | { kind: 'sentinel'; sentinels: Array<{ host: string; port: number }>; name: string; db: number; password?: string }
+  | { kind: 'cluster'; nodes: Array<{ host: string; port: number }>; password?: string };
+
+function bad(url: string, why: string): never {
+  throw new BrookClientError(ClientErrorCode.BadUrl, `cannot use connection URL '${url}': ${why}`);
+}
+
+function hostPorts(url: string, list: string): Array<{ host: string; port: number }> {
+  return list.split(',').map((hp) => {
+    const m = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(hp);
+    if (!m) bad(url, `'${hp}' is not host[:port]`);
+    const port = m[2] ? Number(m[2]) : 6379;
+    if (port < 1 || port > 65535) bad(url, `port ${m[2]} out of range`);
+    return { host: m[1].replace(/^\[|\]$/g, ''), port };
+  });
+}
+
+function credentials(url: string, auth: string | undefined): { username?: string; password?: string } {
+  if (!auth) return {};
+  const i = auth.indexOf(':');
+  const dec = (s: string) => {
+    try {
+      return decodeURIComponent(s);
+    } catch {
+      bad(url, 'bad %-encoding in credentials');
+    }
+  };
+  return i < 0 ? { password: dec(auth) } : { username: dec(auth.slice(0, i)) || undefined, password: dec(auth.slice(i + 1)) };
+}
+
+export function parseUrl(url: string): Target {
+  const m = /^([a-z+]+):\/\/(.*)$/i.exec(url);
+  if (!m) bad(url, 'expected scheme://...');
+  const scheme = m[1].toLowerCase();
+  const rest = m[2];
+  if (scheme === 'brook') {
+    if (rest === 'memory') return { kind: 'embedded' };
+    if (rest.startsWith('/') && rest.length > 1) return { kind: 'embedded', dir: rest };
+    bad(url, "use brook://memory or brook:///absolute/path");
+  }
+  const at = rest.lastIndexOf('@');
+  const auth = at >= 0 ? rest.slice(0, at) : undefined;
+  const after = at >= 0 ? rest.slice(at + 1) : rest;
+  const [hostsPart, ...path] = after.split('/');
+  if (!hostsPart) bad(url, 'no host');
+  const cred = credentials(url, auth);
+  const dbOf = (s: string | undefined) => {
+    if (s === undefined || s === '') return 0;
+    if (!/^\d+$/.test(s)) bad(url, `database '${s}' is not a number`);
+    return Number(s);
+  };
+  if (scheme === 'redis' || scheme === 'rediss') {
+    const hosts = hostPorts(url, hostsPart);
+    if (hosts.length !== 1) bad(url, 'one host expected (use redis+cluster:// or redis+sentinel:// for several)');
+    return { kind: 'redis', ...hosts[0], db: dbOf(path[0]), ...cred, tls: scheme === 'rediss' };
+  }
+  if (scheme === 'redis+sentinel') {
+    if (!path[0]) bad(url, 'the master name is missing: redis+sentinel://host:port/mymaster');
+    return { kind: 'sentinel', sentinels: hostPorts(url, hostsPart), name: decodeURIComponent(path[0]), db: dbOf(path[1]), password: cred.password };
+  }
+  if (scheme === 'redis+cluster') {
+    if (path.some((p) => p !== '')) bad(url, 'Cluster has no databases: drop the /path');
+    return { kind: 'cluster', nodes: hostPorts(url, hostsPart), password: cred.password };
+  }
+  bad(url, `unknown scheme '${scheme}' (brook, redis, rediss, redis+sentinel, redis+cluster)`);
+}
