@@ -75,11 +75,17 @@ export class EmbeddedConnection implements Connection {
     return r;
   }
 
+  /**
+   * Runs the batch synchronously while no command blocks, so nothing else
+   * on this connection interleaves with it (MULTI ... EXEC in one batch is
+   * safe, as over a socket).
+   */
   async pipeline(commands: Arg[][]): Promise<Array<Reply | RedisReplyErrorLike>> {
+    if (this.closed) throw new BrookClientError(ClientErrorCode.Closed, 'the connection is closed');
     const out: Array<Reply | RedisReplyErrorLike> = [];
     for (const c of commands) {
-      if (this.closed) throw new BrookClientError(ClientErrorCode.Closed, 'the connection is closed');
-      out.push(convert(await this.session.call(argv(c))));
+      const r = this.session.call(argv(c));
+      out.push(convert(r instanceof Promise ? await r : r));
     }
     return out;
   }

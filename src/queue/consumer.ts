@@ -1,0 +1,340 @@
+/**
+ * Consumer: a worker in a consumer group, reading every partition of a
+ * topic (shared mode).
+ *
+ *   read ── XREADGROUP > (BLOCK blockMs, on its own connection)
+ *     │
+ *     ├─ handler ok ────────────── XACK (after checking it still owns the entry)
+ *     ├─ handler throws ────────── stays pending; retried after backoff(deliveries)
+ *     │                            with jitter, by this consumer's PEL scan
+ *     ├─ deliveries >= max ─────── dead letter (MULTI: XADD dlq + XACK)
+ *     └─ payload fails schema ──── dead letter at once
+ *
+ *   scan (every scanIntervalMs):
+ *     own PEL: entries not in flight whose backoff passed → XCLAIM to self
+ *       (counts a delivery) → handler again. This also picks up, after a
+ *       restart, what the consumer had pending before it stopped.
+ *     others: entries idle >= claimIdleMs (their consumer died or hung) →
+ *       XCLAIM with that min-idle (so a live owner's heartbeat wins) →
+ *       'reclaimed' event → handler.
+ *   heartbeat (every heartbeatMs) for in-flight entries: XCLAIM ... JUSTID
+ *     to self resets the idle time, so a long handler keeps its message.
+ *
+ * Ownership: before an ack or a heartbeat the consumer checks, with
+ * XPENDING, that it still owns the entry; if another consumer reclaimed it
+ * (this one was paused or slow), it does not ack on the new owner's behalf
+ * and reports { type: 'lost' }. Without scripting the check and the ack are
+ * two commands: a reclaim landing between them is not detected.
+ */
+import { hostname } from 'node:os';
+import type { Arg, Connection, Reply } from '../client/connection.ts';
+import { isRedisReplyError } from '../client/errors.ts';
+import { deadLetterBatch } from './dead-letters.ts';
+import { badOption } from './errors.ts';
+import { EventChannel, type ConsumerEvent } from './events.ts';
+import { decodeFields, type Message } from './message.ts';
+import { validate } from './standard-schema.ts';
+import type { Topic } from './topic.ts';
+
+export interface ConsumerOptions {
+  connection: Connection;
+  /** Consumer group name. */
+  group: string;
+  /** This consumer's name. @defaultValue `<hostname>-<pid>-<random>` */
+  name?: string;
+  /** Messages handled at once. @defaultValue 1 */
+  concurrency?: number;
+  /** Deliveries before a failing message is dead-lettered. @defaultValue 5 */
+  maxDeliveries?: number;
+  /** First retry delay (ms); doubles each time. @defaultValue 100 */
+  backoffMs?: number;
+  /** Longest retry delay (ms). @defaultValue 30_000 */
+  maxBackoffMs?: number;
+  /** Randomise delays by up to this fraction (0..1). @defaultValue 0.2 */
+  jitter?: number;
+  /** A message pending this long on another consumer is taken over (ms). @defaultValue 30_000 */
+  claimIdleMs?: number;
+  /** Heartbeat for in-flight messages (ms). @defaultValue claimIdleMs / 3 */
+  heartbeatMs?: number;
+  /** BLOCK time of each read (ms); bounds how long stop() or a dead link can go unnoticed. @defaultValue 1000 */
+  blockMs?: number;
+  /** PEL scan period (ms). @defaultValue 250 */
+  scanIntervalMs?: number;
+  /** Where a new group starts: '$' (new messages) or '0' (everything). @defaultValue '0' */
+  startId?: '$' | '0';
+}
+
+type Resolved = Required<ConsumerOptions>;
+
+function withDefaults(o: ConsumerOptions): Resolved {
+  if (!o?.connection) badOption('Consumer needs a connection');
+  if (!o.group) badOption('Consumer needs a group name');
+  const claimIdleMs = o.claimIdleMs ?? 30_000;
+  const r: Resolved = {
+    connection: o.connection,
+    group: o.group,
+    name: o.name ?? `${hostname()}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
+    concurrency: o.concurrency ?? 1,
+    maxDeliveries: o.maxDeliveries ?? 5,
+    backoffMs: o.backoffMs ?? 100,
+    maxBackoffMs: o.maxBackoffMs ?? 30_000,
+    jitter: o.jitter ?? 0.2,
+    claimIdleMs,
+    heartbeatMs: o.heartbeatMs ?? Math.max(1, Math.floor(claimIdleMs / 3)),
+    blockMs: o.blockMs ?? 1000,
+    scanIntervalMs: o.scanIntervalMs ?? 250,
+    startId: o.startId ?? '0',
+  };
+  const int = (name: keyof Resolved, min: number) => {
+    const v = r[name] as number;
+    if (!Number.isFinite(v) || v < min) badOption(`${name} must be a number >= ${min}, got ${String(v)}`);
+  };
+  int('concurrency', 1);
+  int('maxDeliveries', 1);
+  int('backoffMs', 0);
+  int('maxBackoffMs', 0);
+  int('claimIdleMs', 1);
+  int('heartbeatMs', 1);
+  int('blockMs', 1);
+  int('scanIntervalMs', 1);
+  if (!(r.jitter >= 0 && r.jitter <= 1)) badOption(`jitter must be 0..1, got ${r.jitter}`);
+  if (r.heartbeatMs >= r.claimIdleMs) badOption(`heartbeatMs (${r.heartbeatMs}) must be below claimIdleMs (${r.claimIdleMs})`);
+  if (r.startId !== '$' && r.startId !== '0') badOption(`startId must be '$' or '0'`);
+  return r;
+}
+
+export type Handler<T> = (message: Message<T>) => Promise<void> | void;
+
+interface Entry {
+  partition: number;
+  id: string;
+  fields: string[];
+  deliveries: number;
+}
+
+export class Consumer<T> {
+  readonly options: Resolved;
+  readonly events = new EventChannel<ConsumerEvent>();
+  private readonly conn: Connection;
+  private reader: Connection | null = null;
+  private running = false;
+  private stopping = false;
+  private readonly inFlight = new Map<string, Entry>();
+  private readonly work = new Set<Promise<void>>();
+  private scanTimer: NodeJS.Timeout | undefined;
+  private heartbeatTimer: NodeJS.Timeout | undefined;
+  private handler: Handler<T> | null = null;
+
+  constructor(
+    readonly topic: Topic<T>,
+    options: ConsumerOptions,
+  ) {
+    this.options = withDefaults(options);
+    this.conn = this.options.connection;
+  }
+
+  get name(): string {
+    return this.options.name;
+  }
+
+  /** Run `handler` for every message until stop(); resolves when stopped. */
+  async run(handler: Handler<T>): Promise<void> {
+    if (this.running) badOption('this consumer is already running');
+    this.running = true;
+    this.handler = handler;
+    await this.ensureGroups();
+    this.reader = await this.conn.duplicate();
+    this.events.emit({ type: 'started', consumer: this.name });
+    this.scanTimer = setInterval(() => void this.scan().catch((e) => this.fail(e)), this.options.scanIntervalMs);
+    this.heartbeatTimer = setInterval(() => void this.heartbeat().catch((e) => this.fail(e)), this.options.heartbeatMs);
+    // Pick up what this consumer name had pending before (a restart).
+    await this.scan();
+    try {
+      while (!this.stopping) {
+        if (this.inFlight.size >= this.options.concurrency) {
+          await Promise.race(this.work);
+          continue;
+        }
+        let entries: Entry[];
+        try {
+          entries = await this.read(this.options.concurrency - this.inFlight.size);
+        } catch (e) {
+          if (this.stopping) break;
+          if (isRedisReplyError(e, 'NOGROUP') || isRedisReplyError(e, 'UNBLOCKED')) {
+            await this.ensureGroups();
+            continue;
+          }
+          this.fail(e);
+          await new Promise((r) => setTimeout(r, 100));
+          continue;
+        }
+        for (const e of entries) this.start(e);
+      }
+    } finally {
+      clearInterval(this.scanTimer);
+      clearInterval(this.heartbeatTimer);
+      await Promise.allSettled([...this.work]);
+      await this.reader?.close();
+      this.reader = null;
+      this.running = false;
+      this.events.emit({ type: 'stopped', consumer: this.name });
+    }
+  }
+
+  /**
+   * Stop reading, let in-flight handlers finish (their messages are acked or
+   * left pending for retry), then resolve run(). Idempotent.
+   */
+  async stop(): Promise<void> {
+    this.stopping = true;
+  }
+
+  private fail(e: unknown): void {
+    this.events.emit({ type: 'error', error: e instanceof Error ? e : new Error(String(e)) });
+  }
+
+  private async ensureGroups(): Promise<void> {
+    for (let p = 0; p < this.topic.partitions; p++) {
+      try {
+        await this.conn.send(['XGROUP', 'CREATE', this.topic.stream(p), this.options.group, this.options.startId, 'MKSTREAM']);
+        this.events.emit({ type: 'group-created', partition: p });
+      } catch (e) {
+        if (!isRedisReplyError(e, 'BUSYGROUP')) throw e;
+      }
+    }
+  }
+
+  private async read(count: number): Promise<Entry[]> {
+    const keys = Array.from({ length: this.topic.partitions }, (_, p) => this.topic.stream(p));
+    const r = (await this.reader!.send([
+      'XREADGROUP', 'GROUP', this.options.group, this.name, 'COUNT', count, 'BLOCK', this.options.blockMs,
+      'STREAMS', ...keys, ...keys.map(() => '>'),
+    ])) as Array<[string, Array<[string, string[] | null]>]> | null;
+    if (r === null) return [];
+    const out: Entry[] = [];
+    for (const [key, entries] of r) {
+      const partition = keys.indexOf(key);
+      for (const [id, fields] of entries) if (fields) out.push({ partition, id, fields, deliveries: 1 });
+    }
+    return out;
+  }
+
+  private start(e: Entry): void {
+    const k = `${e.partition}/${e.id}`;
+    if (this.inFlight.has(k)) return;
+    this.inFlight.set(k, e);
+    const p = this.process(e)
+      .catch((err) => this.fail(err))
+      .finally(() => {
+        this.inFlight.delete(k);
+        this.work.delete(p);
+      });
+    this.work.add(p);
+  }
+
+  private async process(e: Entry): Promise<void> {
+    const raw = decodeFields(e.fields);
+    let payload: unknown;
+    try {
+      payload = raw.payloadText === undefined ? undefined : JSON.parse(raw.payloadText);
+    } catch {
+      return this.deadLetter(e, 'malformed payload', 'the payload is not JSON');
+    }
+    if (this.topic.schema) {
+      const v = await validate(this.topic.schema, payload);
+      if (!v.ok) return this.deadLetter(e, 'schema', v.reason);
+      payload = v.value;
+    }
+    const msg: Message<T> = {
+      id: e.id,
+      topic: this.topic.name,
+      partition: e.partition,
+      key: raw.key,
+      payload: payload as T,
+      headers: raw.headers,
+      deliveries: e.deliveries,
+    };
+    try {
+      await this.handler!(msg);
+    } catch (err) {
+      const error = err instanceof Error ? err.message : String(err);
+      if (e.deliveries >= this.options.maxDeliveries) {
+        return this.deadLetter(e, `failed ${e.deliveries} deliveries`, error);
+      }
+      this.events.emit({ type: 'retry', id: e.id, partition: e.partition, deliveries: e.deliveries, delayMs: this.backoff(e.deliveries), error });
+      return;
+    }
+    if (await this.stillOwned(e)) await this.conn.send(['XACK', this.topic.stream(e.partition), this.options.group, e.id]);
+  }
+
+  /** Delay before the next delivery after `deliveries` failed ones. */
+  backoff(deliveries: number): number {
+    const o = this.options;
+    const base = Math.min(o.maxBackoffMs, o.backoffMs * 2 ** Math.max(0, deliveries - 1));
+    return Math.round(base * (1 - o.jitter * Math.random()));
+  }
+
+  private async stillOwned(e: Entry): Promise<boolean> {
+    const r = (await this.conn.send(['XPENDING', this.topic.stream(e.partition), this.options.group, e.id, e.id, 1])) as Array<[string, string, number, number]>;
+    const owner = r.length ? r[0][1] : null;
+    if (owner === this.name) return true;
+    this.events.emit({ type: 'lost', id: e.id, partition: e.partition, owner });
+    return false;
+  }
+
+  private async deadLetter(e: Entry, reason: string, error: string): Promise<void> {
+    if (!(await this.stillOwned(e))) return;
+    const res = await this.conn.pipeline(
+      deadLetterBatch(this.topic as Topic<unknown>, e.partition, e.id, e.fields, {
+        reason, error, group: this.options.group, consumer: this.name, deliveries: e.deliveries,
+      }),
+    );
+    const exec = res[res.length - 1];
+    if (exec instanceof Error) throw exec;
+    this.events.emit({ type: 'dead-lettered', id: e.id, partition: e.partition, reason, deliveries: e.deliveries });
+  }
+
+  private async heartbeat(): Promise<void> {
+    for (const e of [...this.inFlight.values()]) {
+      if (!(await this.stillOwned(e))) continue;
+      await this.conn.send(['XCLAIM', this.topic.stream(e.partition), this.options.group, this.name, 0, e.id, 'JUSTID']);
+    }
+  }
+
+  private scanning = false;
+
+  /** Retry own failed entries whose backoff passed; take over entries of dead consumers. */
+  private async scan(): Promise<void> {
+    if (this.scanning || this.stopping) return;
+    this.scanning = true;
+    try {
+      for (let p = 0; p < this.topic.partitions; p++) {
+        const stream = this.topic.stream(p);
+        const pending = (await this.conn.send(['XPENDING', stream, this.options.group, '-', '+', 100])) as Array<[string, string, number, number]>;
+        for (const [id, owner, idle, deliveries] of pending) {
+          if (this.stopping || this.inFlight.size >= this.options.concurrency) return;
+          if (this.inFlight.has(`${p}/${id}`)) continue;
+          const mine = owner === this.name;
+          if (mine ? idle < this.backoff(deliveries) : idle < this.options.claimIdleMs) continue;
+          const minIdle = mine ? 0 : this.options.claimIdleMs;
+          const claimed = (await this.conn.send(['XCLAIM', stream, this.options.group, this.name, minIdle, id])) as Array<[string, string[]]>;
+          if (claimed.length === 0) {
+            // Deleted from the stream (XCLAIM dropped it), or its owner came back.
+            continue;
+          }
+          const e: Entry = { partition: p, id, fields: claimed[0][1], deliveries: deliveries + 1 };
+          if (!mine) this.events.emit({ type: 'reclaimed', id, partition: p, from: owner, deliveries: e.deliveries });
+          if (e.deliveries > this.options.maxDeliveries) {
+            await this.deadLetter(e, `exceeded ${this.options.maxDeliveries} deliveries`, 'its consumers stopped before finishing it');
+            continue;
+          }
+          this.start(e);
+        }
+      }
+    } finally {
+      this.scanning = false;
+    }
+  }
+}
+
+export type { Arg, Reply };

@@ -1,0 +1,9 @@
+/** brook/queue: topics, producers, consumer-group workers, dead letters. */
+export { topic, type Topic, type TopicOptions } from './topic.ts';
+export { Producer, type ProducerOptions, type SendOptions, type SendResult } from './producer.ts';
+export { Consumer, type ConsumerOptions, type Handler } from './consumer.ts';
+export { DeadLetters, type DeadLetter, type ReplayOptions } from './dead-letters.ts';
+export type { Message } from './message.ts';
+export type { ConsumerEvent } from './events.ts';
+export { QueueError, QueueErrorCode, isQueueError } from './errors.ts';
+export type { StandardSchemaV1, InferOutput } from './standard-schema.ts';

@@ -1,0 +1,44 @@
+/**
+ * How a message is laid out in a stream entry: field `p` holds the JSON
+ * payload, `k` the message key, `h` the JSON headers. Dead letters add the
+ * fields that say why (see dead-letters.ts).
+ */
+export interface Message<T> {
+  /** Stream entry ID. */
+  readonly id: string;
+  readonly topic: string;
+  readonly partition: number;
+  readonly key?: string;
+  readonly payload: T;
+  readonly headers: Readonly<Record<string, string>>;
+  /** 1 on first delivery. */
+  readonly deliveries: number;
+}
+
+export function encodeFields(payload: unknown, key?: string, headers?: Record<string, string>): string[] {
+  const f = ['p', JSON.stringify(payload)];
+  if (key !== undefined) f.push('k', key);
+  if (headers !== undefined && Object.keys(headers).length > 0) f.push('h', JSON.stringify(headers));
+  return f;
+}
+
+export interface RawFields {
+  payloadText?: string;
+  key?: string;
+  headers: Record<string, string>;
+  all: Record<string, string>;
+}
+
+export function decodeFields(fields: string[]): RawFields {
+  const all: Record<string, string> = {};
+  for (let i = 0; i + 1 < fields.length; i += 2) all[fields[i]] = fields[i + 1];
+  let headers: Record<string, string> = {};
+  if (all.h !== undefined) {
+    try {
+      headers = JSON.parse(all.h) as Record<string, string>;
+    } catch {
+      headers = {};
+    }
+  }
+  return { payloadText: all.p, key: all.k, headers, all };
+}

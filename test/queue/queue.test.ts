@@ -1,0 +1,249 @@
+/**
+ * The queue's conformance suite, run on the embedded engine, a real
+ * redis-server and brook server: produce/consume/ack, retries then dead
+ * letters after exactly maxDeliveries, schema failures, replay and purge,
+ * idempotent produce, reclaim from a dead consumer, a zombie that lost its
+ * message, graceful stop, and restart with pending work. Timings are short
+ * and every test ends by itself.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as v from 'valibot';
+import { connect, type Connection } from '../../src/client/index.ts';
+import { Consumer, DeadLetters, Producer, topic, type ConsumerEvent, type ConsumerOptions, type Message } from '../../src/queue/index.ts';
+import { startBrookInProcess, type InProcessServer } from '../support/brook-server.ts';
+import { startRedis, type RedisProcess } from '../support/redis-server.ts';
+
+let redis: RedisProcess;
+let brook: InProcessServer;
+before(async () => {
+  redis = await startRedis();
+  brook = await startBrookInProcess();
+});
+after(async () => {
+  await redis?.stop();
+  await brook?.stop();
+});
+
+const Order = v.object({ orderId: v.number(), item: v.string() });
+type Order = v.InferOutput<typeof Order>;
+
+const fast: Partial<ConsumerOptions> = { backoffMs: 10, maxBackoffMs: 40, claimIdleMs: 300, heartbeatMs: 60, scanIntervalMs: 20, blockMs: 50 };
+
+async function until(cond: () => boolean | Promise<boolean>, ms = 5000, what = 'condition'): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await cond())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+let n = 0;
+const backends: Array<{ name: string; url: () => string }> = [
+  { name: 'embedded', url: () => 'brook://memory' },
+  { name: 'redis-server', url: () => redis.url },
+  { name: 'brook server', url: () => `redis://127.0.0.1:${brook.port}` },
+];
+
+for (const b of backends) {
+  describe(`queue on ${b.name}`, () => {
+    let conn: Connection;
+    before(async () => {
+      conn = await connect(b.url());
+    });
+    after(async () => {
+      await conn?.close();
+    });
+    const fresh = <T>(schema?: v.GenericSchema<unknown, T>, partitions = 1) => topic<T>({ name: `t${++n}`, schema: schema as never, partitions });
+
+    test('every message is handled once and acknowledged', async () => {
+      const t = fresh(Order, 3);
+      const producer = new Producer(t, { connection: conn });
+      await producer.sendBatch(Array.from({ length: 40 }, (_, i) => ({ payload: { orderId: i, item: 'tea' }, key: `k${i % 5}` })));
+      await producer.send({ orderId: 40, item: 'cake' }, { headers: { traceparent: '00-abc-def-01' } });
+      const seen: Message<Order>[] = [];
+      const c = new Consumer(t, { connection: conn, group: 'g', concurrency: 4, ...fast });
+      const running = c.run(async (m) => {
+        seen.push(m);
+      });
+      await until(() => seen.length === 41, 5000, '41 messages');
+      await c.stop();
+      await running;
+      assert.deepEqual(seen.map((m) => m.payload.orderId).sort((a, z) => a - z), Array.from({ length: 41 }, (_, i) => i));
+      assert.equal(seen.find((m) => m.payload.orderId === 40)!.headers.traceparent, '00-abc-def-01');
+      for (let p = 0; p < 3; p++) assert.equal(((await conn.send(['XPENDING', t.stream(p), 'g'])) as unknown[])[0], 0);
+    });
+
+    test('a failing message is retried with backoff and dead-lettered after exactly maxDeliveries', async () => {
+      const t = fresh(Order);
+      const producer = new Producer(t, { connection: conn });
+      const poison = await producer.send({ orderId: 666, item: 'poison' });
+      await producer.send({ orderId: 1, item: 'ok' });
+      const calls = new Map<number, number>();
+      const events: ConsumerEvent[] = [];
+      const c = new Consumer(t, { connection: conn, group: 'g', maxDeliveries: 3, ...fast });
+      c.events.on((e) => events.push(e));
+      const running = c.run(async (m) => {
+        calls.set(m.payload.orderId, (calls.get(m.payload.orderId) ?? 0) + 1);
+        if (m.payload.orderId === 666) throw new Error('cannot ship poison');
+      });
+      await until(() => events.some((e) => e.type === 'dead-lettered'), 5000, 'dead letter');
+      await c.stop();
+      await running;
+      assert.equal(calls.get(666), 3);
+      assert.equal(calls.get(1), 1);
+      const dl = await new DeadLetters(t, conn).list();
+      assert.equal(dl.length, 1);
+      assert.equal(dl[0].originalId, poison.id);
+      assert.equal(dl[0].deliveries, 3);
+      assert.equal(dl[0].error, 'cannot ship poison');
+      assert.equal(dl[0].group, 'g');
+      assert.equal(dl[0].consumer, c.name);
+      assert.match(dl[0].reason, /failed 3 deliveries/);
+      assert.equal(events.filter((e) => e.type === 'retry').length, 2);
+      assert.equal(((await conn.send(['XPENDING', t.stream(0), 'g'])) as unknown[])[0], 0);
+    });
+
+    test('a payload that fails the schema goes straight to the dead letters; the consumer goes on', async () => {
+      const t = fresh(Order);
+      await conn.send(['XADD', t.stream(0), '*', 'p', JSON.stringify({ orderId: 'x' })]);
+      await conn.send(['XADD', t.stream(0), '*', 'p', '{not json']);
+      await new Producer(t, { connection: conn }).send({ orderId: 2, item: 'ok' });
+      const seen: number[] = [];
+      const c = new Consumer(t, { connection: conn, group: 'g', ...fast });
+      const running = c.run((m) => void seen.push(m.payload.orderId));
+      await until(() => seen.length === 1, 5000, 'the good message');
+      const dl = new DeadLetters(t, conn);
+      await until(async () => (await dl.list()).length === 2, 5000, 'two dead letters');
+      await c.stop();
+      await running;
+      const reasons = (await dl.list()).map((d) => d.reason).sort();
+      assert.deepEqual(reasons, ['malformed payload', 'schema']);
+      assert.match((await dl.list()).find((d) => d.reason === 'schema')!.error, /orderId/);
+    });
+
+    test('dead letters can be replayed (filtered, rate-limited) and purged', async () => {
+      const t = fresh<{ n: number }>();
+      for (let i = 0; i < 4; i++) {
+        await conn.pipeline(
+          [['MULTI'], ['XADD', t.deadLetters(0), '*', 'reason', 'test', 'error', 'e', 'original-id', `${i}-0`, 'source-stream', t.stream(0),
+            'group', 'g', 'consumer', 'c', 'deliveries', 3, 'failed-at', 0, 'p', JSON.stringify({ n: i })], ['EXEC']],
+        );
+      }
+      const dl = new DeadLetters(t, conn);
+      const started = Date.now();
+      assert.equal(await dl.replay({ filter: (d) => Number(JSON.parse(d.payloadText!).n) % 2 === 0, perSecond: 20 }), 2);
+      assert.ok(Date.now() - started >= 40, 'rate limit applied');
+      assert.equal(await conn.send(['XLEN', t.stream(0)]), 2);
+      assert.equal((await dl.list()).length, 2);
+      assert.equal(await dl.purge(), 2);
+      assert.equal((await dl.list()).length, 0);
+    });
+
+    test('an idempotency key sends once within the window', async () => {
+      const t = fresh<{ n: number }>();
+      const producer = new Producer(t, { connection: conn });
+      const a = await producer.send({ n: 1 }, { idempotencyKey: 'order-7' });
+      const [b2, b3] = await Promise.all([
+        producer.send({ n: 1 }, { idempotencyKey: 'order-7' }),
+        producer.send({ n: 2 }, { idempotencyKey: 'order-8' }),
+      ]);
+      assert.equal(a.duplicate, false);
+      assert.equal(b2.duplicate, true);
+      assert.equal(b2.id, a.id);
+      assert.equal(b3.duplicate, false);
+      assert.equal(await conn.send(['XLEN', t.stream(0)]), 2);
+      await producer.close();
+    });
+
+    test('messages of a consumer that died are reclaimed by another', async () => {
+      const t = fresh<{ n: number }>();
+      await new Producer(t, { connection: conn }).send({ n: 1 });
+      await conn.send(['XGROUP', 'CREATE', t.stream(0), 'g', '0']);
+      await conn.send(['XREADGROUP', 'GROUP', 'g', 'dead-worker', 'STREAMS', t.stream(0), '>']);
+      const events: ConsumerEvent[] = [];
+      const seen: Message<{ n: number }>[] = [];
+      const c = new Consumer(t, { connection: conn, group: 'g', ...fast });
+      c.events.on((e) => events.push(e));
+      const running = c.run((m) => void seen.push(m));
+      await until(() => seen.length === 1, 5000, 'reclaim');
+      await c.stop();
+      await running;
+      assert.equal(seen[0].deliveries, 2);
+      assert.ok(events.some((e) => e.type === 'reclaimed' && e.from === 'dead-worker'));
+      assert.equal(((await conn.send(['XPENDING', t.stream(0), 'g'])) as unknown[])[0], 0);
+    });
+
+    test('a consumer whose message was taken over does not ack it and reports it lost', async () => {
+      const t = fresh<{ n: number }>();
+      await new Producer(t, { connection: conn }).send({ n: 1 });
+      const events: ConsumerEvent[] = [];
+      let release!: () => void;
+      const c = new Consumer(t, { connection: conn, group: 'g', ...fast, heartbeatMs: 250 });
+      c.events.on((e) => events.push(e));
+      let got: Message<{ n: number }> | undefined;
+      const running = c.run(async (m) => {
+        got = m;
+        await new Promise<void>((r) => (release = r));
+      });
+      await until(() => got !== undefined, 5000, 'delivery');
+      // Another consumer takes it over while the handler is still running (a paused "zombie").
+      await conn.send(['XCLAIM', t.stream(0), 'g', 'thief', 0, got!.id]);
+      release();
+      await until(() => events.some((e) => e.type === 'lost'), 5000, 'lost event');
+      await c.stop();
+      await running;
+      const pel = (await conn.send(['XPENDING', t.stream(0), 'g', '-', '+', 10])) as Array<[string, string]>;
+      assert.deepEqual(pel.map((p) => p[1]), ['thief'], 'still pending on the new owner, not acked by the zombie');
+    });
+
+    test('stop() lets in-flight handlers finish and ack', async () => {
+      const t = fresh<{ n: number }>();
+      await new Producer(t, { connection: conn }).send({ n: 1 });
+      let started = false;
+      let finished = false;
+      const c = new Consumer(t, { connection: conn, group: 'g', ...fast });
+      const running = c.run(async () => {
+        started = true;
+        await new Promise((r) => setTimeout(r, 150));
+        finished = true;
+      });
+      await until(() => started, 5000, 'handler start');
+      await c.stop();
+      await running;
+      assert.equal(finished, true);
+      assert.equal(((await conn.send(['XPENDING', t.stream(0), 'g'])) as unknown[])[0], 0);
+    });
+
+    test('a restarted consumer retries what it had pending', async () => {
+      const t = fresh<{ n: number }>();
+      await new Producer(t, { connection: conn }).send({ n: 1 });
+      const first = new Consumer(t, { connection: conn, group: 'g', name: 'w1', ...fast });
+      let failedOnce = false;
+      const r1 = first.run(() => {
+        failedOnce = true;
+        throw new Error('boom');
+      });
+      await until(() => failedOnce, 5000, 'first failure');
+      await first.stop();
+      await r1;
+      const seen: number[] = [];
+      const second = new Consumer(t, { connection: conn, group: 'g', name: 'w1', ...fast });
+      const r2 = second.run((m) => void seen.push(m.deliveries));
+      await until(() => seen.length === 1, 5000, 'retry after restart');
+      await second.stop();
+      await r2;
+      assert.ok(seen[0] >= 2);
+    });
+  });
+}
+
+test('bad options fail at construction with the reason', () => {
+  const t = topic({ name: 'opts' });
+  assert.throws(() => topic({ name: 'bad name!' }), /topic name/);
+  assert.throws(() => topic({ name: 'x', partitions: 0 }), /partitions/);
+  assert.throws(() => new Consumer(t, { connection: {} as Connection, group: '' }), /group/);
+  assert.throws(() => new Consumer(t, { connection: {} as Connection, group: 'g', concurrency: 0 }), /concurrency/);
+  assert.throws(() => new Consumer(t, { connection: {} as Connection, group: 'g', claimIdleMs: 100, heartbeatMs: 200 }), /heartbeatMs/);
+  assert.throws(() => new Producer(t, { connection: {} as Connection, maxLen: -1 }), /maxLen/);
+});
