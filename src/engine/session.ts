@@ -34,6 +34,8 @@ export class Session {
   dirtyCas = false;
   /** WATCHed keys: (db, key, already expired when watched). */
   readonly watching: Array<[Db, string, boolean]> = [];
+  /** The client scripts run their commands as (Redis's CLIENT_SCRIPT). */
+  isScript = false;
   /** Inside EXEC or a script: blocking commands answer as on timeout. */
   denyBlocking = false;
   /** The waiter while a blocking command is parked. */

@@ -71,3 +71,59 @@ print('ok')
   const { stdout } = await run('/usr/bin/python3', ['-c', script]);
   assert.equal(stdout.trim(), 'ok');
 });
+
+// Scripts through each client's own scripting API.
+const INCR_SCRIPT = "redis.call('XADD', KEYS[1], '*', 'n', ARGV[1]) return redis.call('XLEN', KEYS[1])";
+
+test('redis-cli: EVAL, SCRIPT LOAD and EVALSHA', async () => {
+  const cli = async (...a: string[]) => (await run('redis-cli', ['-p', String(srv.port), ...a])).stdout.trim();
+  assert.equal(await cli('EVAL', INCR_SCRIPT, '1', 'cli-lua', '1'), '1');
+  const sha = await cli('SCRIPT', 'LOAD', INCR_SCRIPT);
+  assert.match(sha, /^[0-9a-f]{40}$/);
+  assert.equal(await cli('EVALSHA', sha, '1', 'cli-lua', '2'), '2');
+  assert.match(await cli('EVAL', 'return redis.call("INCR", "cli-lua")', '0'), /WRONGTYPE/);
+});
+
+test('ioredis: defineCommand (EVALSHA with NOSCRIPT fallback) and a pipeline of scripts', async () => {
+  const r = new Redis(srv.port, '127.0.0.1', { lazyConnect: true });
+  await r.connect();
+  r.defineCommand('addAndCount', { numberOfKeys: 1, lua: INCR_SCRIPT });
+  const add = (r as unknown as { addAndCount(k: string, v: string): Promise<number> }).addAndCount.bind(r);
+  assert.equal(await add('io-lua', 'a'), 1);
+  await r.script('FLUSH');
+  assert.equal(await add('io-lua', 'b'), 2, 'reloaded after NOSCRIPT');
+  const p = r.pipeline();
+  for (let i = 0; i < 20; i++) p.eval(INCR_SCRIPT, 1, 'io-lua', String(i));
+  const res = await p.exec();
+  assert.deepEqual(res!.map(([, v]) => v), Array.from({ length: 20 }, (_, i) => i + 3));
+  r.disconnect();
+});
+
+test('node-redis: EVAL, EVALSHA and SCRIPT EXISTS', async () => {
+  const c = createClient({ url: `redis://127.0.0.1:${srv.port}` });
+  await c.connect();
+  assert.equal(await c.eval(INCR_SCRIPT, { keys: ['nr-lua'], arguments: ['1'] }), 1);
+  const sha = await c.scriptLoad(INCR_SCRIPT);
+  assert.equal(await c.evalSha(sha, { keys: ['nr-lua'], arguments: ['2'] }), 2);
+  assert.deepEqual(await c.scriptExists(sha), [1]);
+  await c.quit();
+});
+
+test('redis-py: register_script', async () => {
+  const script = `
+import redis
+r = redis.Redis(port=${srv.port})
+s = r.register_script(${JSON.stringify(INCR_SCRIPT)})
+assert s(keys=['py-lua'], args=['1']) == 1
+r.script_flush()
+assert s(keys=['py-lua'], args=['2']) == 2
+try:
+    r.eval('return redis.call("INCR", KEYS[1])', 1, 'py-lua')
+    raise SystemExit('expected an error')
+except redis.ResponseError as e:
+    assert 'WRONGTYPE' in str(e), e
+print('ok')
+`;
+  const { stdout } = await run('/usr/bin/python3', ['-c', script]);
+  assert.equal(stdout.trim(), 'ok');
+});

@@ -24,13 +24,15 @@ export interface ReadArgs {
 }
 
 /** Parse XREAD / XREADGROUP options (xreadCommand's first loop). */
-export function parseRead(argv: string[], xreadgroup: boolean, now: number): ReadArgs | ErrorReply {
+export function parseRead(argv: string[], xreadgroup: boolean, now: number, fromScript = false): ReadArgs | ErrorReply {
   const a: ReadArgs = { timeout: -1, count: 0, noack: false, keys: [], ids: [] };
   let streamsArg = 0;
   for (let i = 1; i < argv.length; i++) {
     const more = argv.length - i - 1;
     const o = argv[i].toLowerCase();
     if (o === 'block' && more) {
+      // Redis refuses BLOCK in scripts outright (kept for backward compatibility).
+      if (fromScript) return err(`ERR ${argv[0]} command is not allowed with BLOCK option from scripts`);
       i++;
       const t = string2llNum(argv[i]);
       if (t === null) return err('ERR timeout is not an integer or out of range');
@@ -75,7 +77,7 @@ function lastValidId(s: StreamValue): StreamId {
 
 /** XREAD / XREADGROUP: serve now, or block. */
 export function runRead(ctx: Context, argv: string[], xreadgroup: boolean): Reply | Block {
-  const a = parseRead(argv, xreadgroup, ctx.now);
+  const a = parseRead(argv, xreadgroup, ctx.now, ctx.session.isScript);
   if (a instanceof ErrorReply) return a;
   const db = ctx.db;
   const n = a.keys.length;
