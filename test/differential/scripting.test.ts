@@ -48,6 +48,8 @@ test('Lua to reply conversions', async () => {
     ev("return 'a' .. 5 .. 'b' .. 0.25"), ev('return math.floor(7.9)'), ev('return #KEYS + #ARGV', ['a', 'b'], 'c'),
     ev('return {KEYS[1], ARGV[1], ARGV[2]}', ['k'], 'x', 'y'), ev('return string.format("%d-%s", 42, "z")'),
     ev('return type(KEYS)'), ev('return _VERSION'), ev('return string.rep("ab", 3)'), ev('return table.concat({1, 2, 3}, ",")'),
+    ev('return 2000000000 + 2000000000'), ev('return tostring(2000000000 * 3)'), ev('return tonumber(ARGV[1]) * 1000 + 7', [], '1763800000'),
+    ev('return -7 % 3'), ev('return 7.5 % 2'), ev("return string.format('%d', 42)"), ev('local n = 0 for i = 1, 10, 0.5 do n = n + i end return n'),
     ev('return select("#", 1, 2, 3)'), ev('return unpack({7, 8})'), ev('return table.getn({1, 2})'),
   ]);
 });

@@ -9,6 +9,8 @@
  * bytes >= 0x80. fengari also runs synchronously, as a script must (it runs
  * inside one engine command). bench/lua-vms.ts measures both.
  *
+ * Numbers are Lua 5.1's: doubles only (see loadFengari).
+ *
  * Strings cross the boundary as the engine's binary strings (one char per
  * byte, see bytes.ts).
  */
@@ -32,6 +34,15 @@ function loadFengari(): any {
     lobject.luaO_tostring = (L: unknown, obj: any) => {
       const text = obj.ttisinteger() ? String(obj.value) : luaNumberToString(obj.value);
       obj.setsvalue(luaS_bless(L, f.to_luastring(text)));
+    };
+    // Lua 5.1 has one number type, the double. Lua 5.3 adds integers, and
+    // fengari's are 32-bit and wrap (2000000000 + 2000000000 is negative),
+    // which would break any script doing arithmetic on timestamps. Treating
+    // every number as a float makes the VM compute as Lua 5.1 does.
+    const LUA_TNUMBER = 3;
+    lobject.TValue.prototype.ttisinteger = () => false;
+    lobject.TValue.prototype.ttisfloat = function (this: { type: number }) {
+      return (this.type & 0x0f) === LUA_TNUMBER;
     };
     return f;
   } finally {
