@@ -2,6 +2,7 @@
  * The Redis adapter: ioredis for a single server, Sentinel and Cluster.
  * Replies come as ioredis gives them in RESP2 (strings, numbers, arrays, null).
  */
+import calculateSlot from 'cluster-key-slot';
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import type { Arg, Connection, Features, Reply, RedisReplyErrorLike } from './connection.ts';
 import { BrookClientError, ClientErrorCode, RedisReplyError, isRedisReplyError } from './errors.ts';
@@ -9,6 +10,24 @@ import type { Script } from './script.ts';
 import type { Target } from './url.ts';
 
 type Client = Redis | Cluster;
+
+const KEYLESS = new Set(['multi', 'exec', 'discard', 'ping', 'time', 'echo', 'info', 'script', 'client', 'config', 'command', 'dbsize', 'flushall', 'flushdb']);
+
+/** The hash slot of a command's first key, or -1 for a command without keys. */
+function slotOf(cmd: Arg[]): number {
+  const name = String(cmd[0]).toLowerCase();
+  if (KEYLESS.has(name)) return -1;
+  if (name === 'eval' || name === 'evalsha' || name === 'eval_ro' || name === 'evalsha_ro') {
+    return Number(cmd[2]) > 0 ? calculateSlot(String(cmd[3])) : -1;
+  }
+  let at = 1;
+  if (name === 'xread' || name === 'xreadgroup') {
+    at = cmd.findIndex((a) => String(a).toLowerCase() === 'streams') + 1;
+    if (at === 0) return -1;
+  }
+  const key = cmd[at];
+  return key === undefined ? -1 : calculateSlot(typeof key === 'number' ? String(key) : key);
+}
 
 function toError(e: unknown): Error {
   if (e instanceof Error && e.name === 'ReplyError') return new RedisReplyError(e.message, { cause: e });
@@ -81,6 +100,44 @@ export class RedisConnection implements Connection {
 
   async pipeline(commands: Arg[][]): Promise<Array<Reply | RedisReplyErrorLike>> {
     if (this.closed) throw new BrookClientError(ClientErrorCode.Closed, 'the connection is closed');
+    if (this.features.cluster) return this.clusterPipeline(commands);
+    return this.pipelineOnce(commands);
+  }
+
+  /**
+   * Cluster: ioredis sends a pipeline to one node only, so split it by hash
+   * slot (a MULTI ... EXEC block stays whole), run the parts concurrently,
+   * and put the replies back in order. Order holds within each slot.
+   */
+  private async clusterPipeline(commands: Arg[][]): Promise<Array<Reply | RedisReplyErrorLike>> {
+    const groups = new Map<number, number[]>();
+    let i = 0;
+    while (i < commands.length) {
+      const unit: number[] = [i];
+      if (String(commands[i][0]).toLowerCase() === 'multi') {
+        while (++i < commands.length) {
+          unit.push(i);
+          if (String(commands[i][0]).toLowerCase() === 'exec') break;
+        }
+      }
+      i++;
+      const slot = unit.map((j) => slotOf(commands[j])).find((s) => s >= 0) ?? -1;
+      const g = groups.get(slot) ?? [];
+      g.push(...unit);
+      groups.set(slot, g);
+    }
+    if (groups.size <= 1) return this.pipelineOnce(commands);
+    const out: Array<Reply | RedisReplyErrorLike> = new Array(commands.length);
+    await Promise.all(
+      [...groups.values()].map(async (idx) => {
+        const res = await this.pipelineOnce(idx.map((j) => commands[j]));
+        idx.forEach((j, k) => (out[j] = res[k]));
+      }),
+    );
+    return out;
+  }
+
+  private async pipelineOnce(commands: Arg[][]): Promise<Array<Reply | RedisReplyErrorLike>> {
     const p = this.client.pipeline();
     for (const c of commands) p.call(String(c[0]), ...(c.slice(1) as (string | Buffer | number)[]));
     const res = (await p.exec()) ?? [];

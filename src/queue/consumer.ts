@@ -119,6 +119,7 @@ export class Consumer<T> {
   private reader: Connection | null = null;
   private running = false;
   private stopping = false;
+  private blockTurn = 0;
   private readonly inFlight = new Map<string, Entry>();
   private readonly work = new Set<Promise<void>>();
   private scanTimer: NodeJS.Timeout | undefined;
@@ -206,17 +207,27 @@ export class Consumer<T> {
 
   private async read(count: number): Promise<Entry[]> {
     const keys = Array.from({ length: this.topic.partitions }, (_, p) => this.topic.stream(p));
-    const r = (await this.reader!.send([
-      'XREADGROUP', 'GROUP', this.options.group, this.name, 'COUNT', count, 'BLOCK', this.options.blockMs,
-      'STREAMS', ...keys, ...keys.map(() => '>'),
-    ])) as Array<[string, Array<[string, string[] | null]>]> | null;
-    if (r === null) return [];
+    const group = ['XREADGROUP', 'GROUP', this.options.group, this.name, 'COUNT', count];
+    if (this.conn.features.cluster && keys.length > 1) return this.readAcrossSlots(keys, group);
+    const r = await this.reader!.send([...group, 'BLOCK', this.options.blockMs, 'STREAMS', ...keys, ...keys.map(() => '>')]);
+    return entriesOf(r, keys);
+  }
+
+  /**
+   * Cluster: one XREADGROUP cannot span slots. Read every partition without
+   * blocking (one pipeline, split by slot), and when all are empty block on
+   * one partition in turn for a short while (at most 100 ms).
+   */
+  private async readAcrossSlots(keys: string[], group: Arg[]): Promise<Entry[]> {
+    const replies = await this.conn.pipeline(keys.map((k) => [...group, 'STREAMS', k, '>']));
     const out: Entry[] = [];
-    for (const [key, entries] of r) {
-      const partition = keys.indexOf(key);
-      for (const [id, fields] of entries) if (fields) out.push({ partition, id, fields, deliveries: 1 });
+    for (const r of replies) {
+      if (r instanceof Error) throw r;
+      out.push(...entriesOf(r, keys));
     }
-    return out;
+    if (out.length > 0) return out;
+    const k = keys[this.blockTurn++ % keys.length];
+    return entriesOf(await this.reader!.send([...group, 'BLOCK', Math.min(this.options.blockMs, 100), 'STREAMS', k, '>']), keys);
   }
 
   private start(e: Entry): void {
@@ -338,3 +349,14 @@ export class Consumer<T> {
 }
 
 export type { Arg, Reply };
+
+/** Entries of an XREADGROUP reply; `keys` gives each stream's partition. */
+function entriesOf(reply: unknown, keys: string[]): Entry[] {
+  if (reply === null) return [];
+  const out: Entry[] = [];
+  for (const [key, entries] of reply as Array<[string, Array<[string, string[] | null]>]>) {
+    const partition = keys.indexOf(key);
+    for (const [id, fields] of entries) if (fields) out.push({ partition, id, fields, deliveries: 1 });
+  }
+  return out;
+}

@@ -8,14 +8,26 @@
  *   MINID ~): cheap, and never below the limit. (Trimming that respects
  *   pending work is Retention in retention.ts.)
  * - An idempotency key makes a send happen at most once per window, even
- *   when retried: WATCH + MULTI on a dedicated connection, so it is atomic
- *   on every backend without scripting.
+ *   when retried: one Lua script checks the marker, adds the message and
+ *   sets the marker (same hash tag, so it works on Cluster).
  */
 import type { Arg, Connection } from '../client/connection.ts';
+import { defineScript } from '../client/script.ts';
 import { badOption, QueueError, QueueErrorCode } from './errors.ts';
 import { encodeFields } from './message.ts';
 import { validate } from './standard-schema.ts';
 import type { Topic } from './topic.ts';
+
+/** KEYS marker, stream. ARGV windowMs, then XADD's arguments after the key. Replies {seen, id}. */
+const SEND_ONCE = defineScript(
+  'brook-send-once',
+  2,
+  `local seen = redis.call('GET', KEYS[1])
+if seen then return {1, seen} end
+local id = redis.call('XADD', KEYS[2], unpack(ARGV, 2))
+redis.call('SET', KEYS[1], id, 'PX', ARGV[1])
+return {0, id}`,
+);
 
 export interface ProducerOptions {
   connection: Connection;
@@ -45,8 +57,6 @@ export interface SendResult {
 export class Producer<T> {
   private readonly conn: Connection;
   private readonly dedupeWindowMs: number;
-  private dedupeConn: Promise<Connection> | null = null;
-  private dedupeQueue: Promise<unknown> = Promise.resolve();
 
   constructor(
     readonly topic: Topic<T>,
@@ -99,41 +109,14 @@ export class Producer<T> {
     });
   }
 
-  /** WATCH the marker, and add the message and the marker in one MULTI. */
-  private sendOnce(partition: number, payload: T, o: SendOptions): Promise<SendResult> {
-    const run = async (): Promise<SendResult> => {
-      this.dedupeConn ??= this.conn.duplicate();
-      const c = await this.dedupeConn;
-      const marker = this.topic.dedupe(partition, o.idempotencyKey!);
-      for (;;) {
-        await c.send(['WATCH', marker]);
-        const seen = (await c.send(['GET', marker])) as string | null;
-        if (seen !== null) {
-          await c.send(['UNWATCH']);
-          return { id: seen, partition, duplicate: true };
-        }
-        // Message and marker in one transaction: both or neither. The marker
-        // gets the ID right after; a crash in between leaves it empty, and a
-        // retry then reports a duplicate whose id is ''.
-        await c.send(['MULTI']);
-        await c.send(this.xadd(partition, payload, o));
-        await c.send(['SET', marker, '', 'PX', this.dedupeWindowMs]);
-        const replies = (await c.send(['EXEC'])) as unknown[] | null;
-        if (replies === null) continue; // the marker changed meanwhile: look again
-        const id = replies[0] as string;
-        await c.send(['SET', marker, id, 'XX', 'KEEPTTL']);
-        return { id, partition, duplicate: false };
-      }
-    };
-    const p = this.dedupeQueue.then(run, run);
-    this.dedupeQueue = p.catch(() => undefined);
-    return p;
+  /** The marker and the message in one script: both or neither, on every backend (one slot). */
+  private async sendOnce(partition: number, payload: T, o: SendOptions): Promise<SendResult> {
+    const marker = this.topic.dedupe(partition, o.idempotencyKey!);
+    const xadd = this.xadd(partition, payload, o);
+    const [seen, id] = (await this.conn.script(SEND_ONCE, [marker, this.topic.stream(partition)], [this.dedupeWindowMs, ...xadd.slice(2)])) as [number, string];
+    return { id, partition, duplicate: seen === 1 };
   }
 
-  /** Close the producer's own connection (not the one it was given). Idempotent. */
-  async close(): Promise<void> {
-    const c = this.dedupeConn;
-    this.dedupeConn = null;
-    if (c) await (await c).close();
-  }
+  /** Nothing to release (the connection belongs to the caller); kept so callers can close uniformly. */
+  async close(): Promise<void> {}
 }

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { connect, defineScript, isRedisReplyError, parseUrl, type Connection } from '../../src/client/index.ts';
 import { startBrookInProcess, type InProcessServer } from '../support/brook-server.ts';
 import { startRedis, type RedisProcess } from '../support/redis-server.ts';
+import { startCluster, type RedisCluster } from '../support/redis-cluster.ts';
 
 interface Backend {
   name: string;
@@ -16,19 +17,19 @@ interface Backend {
 
 let redis: RedisProcess;
 let brook: InProcessServer;
+let cluster: RedisCluster;
 before(async () => {
-  redis = await startRedis();
-  brook = await startBrookInProcess();
+  [redis, brook, cluster] = await Promise.all([startRedis(), startBrookInProcess(), startCluster()]);
 });
 after(async () => {
-  await redis?.stop();
-  await brook?.stop();
+  await Promise.all([redis?.stop(), brook?.stop(), cluster?.stop()]);
 });
 
 const backends: Backend[] = [
   { name: 'embedded', url: () => 'brook://memory' },
   { name: 'redis-server', url: () => redis.url },
   { name: 'brook server', url: () => `redis://127.0.0.1:${brook.port}` },
+  { name: 'a 3-master Redis Cluster', url: () => cluster.url },
 ];
 
 for (const b of backends) {
@@ -59,6 +60,20 @@ for (const b of backends) {
       assert.equal(r[0], '1-1');
       assert.ok(isRedisReplyError(r[1], 'ERR'));
       assert.equal(r[2], 1);
+    });
+
+    test('a pipeline may span hash slots (split per slot on Cluster); MULTI blocks stay whole', async () => {
+      const keys = Array.from({ length: 12 }, (_, i) => `spread:${i}`);
+      const r = await c.pipeline([
+        ...keys.map((k, i) => ['SET', k, String(i)]),
+        ['MULTI'], ['INCR', '{tag}a'], ['INCR', '{tag}b'], ['EXEC'],
+        ...keys.map((k) => ['GET', k]),
+      ]);
+      assert.deepEqual(r.slice(0, 12), keys.map(() => 'OK'));
+      assert.deepEqual(r[15], [1, 1]);
+      assert.deepEqual(r.slice(16), keys.map((_, i) => String(i)));
+      const reads = await c.pipeline(keys.map((k) => ['XREAD', 'COUNT', 1, 'STREAMS', `${k}:s`, '0']));
+      assert.deepEqual(reads, keys.map(() => null));
     });
 
     test('a blocking read on a duplicate is woken by a write on the first connection', async () => {

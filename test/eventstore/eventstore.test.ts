@@ -27,16 +27,16 @@ import {
 import { deciderSpec, projectionSpec } from '../../src/eventstore/testing.ts';
 import { startBrookInProcess, type InProcessServer } from '../support/brook-server.ts';
 import { startRedis, type RedisProcess } from '../support/redis-server.ts';
+import { startCluster, type RedisCluster } from '../support/redis-cluster.ts';
 
 let redis: RedisProcess;
 let brook: InProcessServer;
+let cluster: RedisCluster;
 before(async () => {
-  redis = await startRedis();
-  brook = await startBrookInProcess();
+  [redis, brook, cluster] = await Promise.all([startRedis(), startBrookInProcess(), startCluster()]);
 });
 after(async () => {
-  await redis?.stop();
-  await brook?.stop();
+  await Promise.all([redis?.stop(), brook?.stop(), cluster?.stop()]);
 });
 
 async function until(cond: () => boolean | Promise<boolean>, ms = 5000, what = 'condition'): Promise<void> {
@@ -85,6 +85,7 @@ const backends: Array<{ name: string; url: () => string }> = [
   { name: 'embedded', url: () => 'brook://memory' },
   { name: 'redis-server', url: () => redis.url },
   { name: 'brook server', url: () => `redis://127.0.0.1:${brook.port}` },
+  { name: 'a 3-master Redis Cluster', url: () => cluster.url },
 ];
 
 for (const b of backends) {

@@ -13,16 +13,16 @@ import { connect, type Connection } from '../../src/client/index.ts';
 import { Consumer, DeadLetters, Producer, topic, type ConsumerEvent, type ConsumerOptions, type Message } from '../../src/queue/index.ts';
 import { startBrookInProcess, type InProcessServer } from '../support/brook-server.ts';
 import { startRedis, type RedisProcess } from '../support/redis-server.ts';
+import { startCluster, type RedisCluster } from '../support/redis-cluster.ts';
 
 let redis: RedisProcess;
 let brook: InProcessServer;
+let cluster: RedisCluster;
 before(async () => {
-  redis = await startRedis();
-  brook = await startBrookInProcess();
+  [redis, brook, cluster] = await Promise.all([startRedis(), startBrookInProcess(), startCluster()]);
 });
 after(async () => {
-  await redis?.stop();
-  await brook?.stop();
+  await Promise.all([redis?.stop(), brook?.stop(), cluster?.stop()]);
 });
 
 const Order = v.object({ orderId: v.number(), item: v.string() });
@@ -43,6 +43,7 @@ const backends: Array<{ name: string; url: () => string }> = [
   { name: 'embedded', url: () => 'brook://memory' },
   { name: 'redis-server', url: () => redis.url },
   { name: 'brook server', url: () => `redis://127.0.0.1:${brook.port}` },
+  { name: 'a 3-master Redis Cluster', url: () => cluster.url },
 ];
 
 for (const b of backends) {
