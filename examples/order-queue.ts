@@ -1,41 +1,44 @@
 /**
- * Seed 000's order_queue example on brook's embedded engine: a producer adds
- * orders to a stream, a consumer group worker reads them, "processes" them
- * and acknowledges each one; then the group's state is shown.
+ * Seed 000's order_queue with brook: a producer sends orders (one, then a
+ * batch), a consumer-group worker handles and acknowledges them, then the
+ * stream and group state is shown and the stream trimmed by length and id.
  *
- *   npm start
- *
- * It uses the engine directly (Redis commands in, Redis replies out); the
- * typed Producer/Consumer API of brook/queue will wrap the same commands.
+ *   npm start                                   # the embedded engine, no set-up
+ *   BROOK_URL=redis://127.0.0.1:6379 npm start  # the same on a real Redis
  */
-import { Engine, MapReply, type Reply } from '../src/engine/index.ts';
+import * as v from 'valibot';
+import { connect } from '../src/client/index.ts';
+import { Consumer, Producer, topic } from '../src/queue/index.ts';
 
-const engine = new Engine();
-const redis = engine.createSession();
-const call = (...argv: string[]): Reply => redis.call(argv) as Reply;
+const conn = await connect(process.env.BROOK_URL || 'brook://memory');
+const orders = topic({ name: 'order_queue', schema: v.object({ orderId: v.number(), item: v.string(), qty: v.number() }) });
 
-// Producer: XADD order_queue * ...
-for (const [i, item] of ['book', 'lamp', 'tea'].entries()) {
-  const id = call('XADD', 'order_queue', '*', 'order_id', String(1000 + i), 'item', item, 'qty', String(i + 1));
-  console.log(`produced order ${1000 + i} (${item}) as ${String(id)}`);
-}
+// Producer: one message, then a batch in one round trip.
+const producer = new Producer(orders, { connection: conn });
+const first = await producer.send({ orderId: 1000, item: 'book', qty: 1 });
+console.log(`produced order 1000 as ${first.id}`);
+await producer.sendBatch([
+  { payload: { orderId: 1001, item: 'lamp', qty: 2 } },
+  { payload: { orderId: 1002, item: 'tea', qty: 3 } },
+]);
 
-// Consumer group worker: XGROUP CREATE, XREADGROUP >, process, XACK.
-call('XGROUP', 'CREATE', 'order_queue', 'order_workers', '0');
-const batch = call('XREADGROUP', 'GROUP', 'order_workers', 'worker-1', 'COUNT', '10', 'STREAMS', 'order_queue', '>') as MapReply;
-const entries = batch.entries[1] as [string, string[]][];
-for (const [id, fields] of entries) {
-  const order = Object.fromEntries(fields.flatMap((_, i) => (i % 2 ? [] : [[fields[i], fields[i + 1]]])));
-  console.log(`worker-1 processed order ${order.order_id}: ${order.qty} x ${order.item}`);
-  call('XACK', 'order_queue', 'order_workers', id);
-}
+// Consumer-group worker: handled messages are acknowledged; failures retried, then dead-lettered.
+const worker = new Consumer(orders, { connection: conn, group: 'order_workers', name: 'worker-1', blockMs: 100 });
+let handled = 0;
+const running = worker.run(async (m) => {
+  console.log(`worker-1 processed order ${m.payload.orderId}: ${m.payload.qty} x ${m.payload.item} (${m.id})`);
+  if (++handled === 3) await worker.stop();
+});
+await running;
 
 // Stream and group info.
-console.log('pending after ack:', (call('XPENDING', 'order_queue', 'order_workers') as Reply[])[0]);
-const info = call('XINFO', 'STREAM', 'order_queue') as MapReply;
-const fields = Object.fromEntries(info.entries.flatMap((v, i, a) => (i % 2 ? [] : [[String(v), a[i + 1]]])));
-console.log(`stream length ${String(fields.length)}, groups ${String(fields.groups)}, last id ${String(fields['last-generated-id'])}`);
+const stream = orders.stream(0);
+console.log('pending after ack:', ((await conn.send(['XPENDING', stream, 'order_workers'])) as unknown[])[0]);
+const info = (await conn.send(['XINFO', 'STREAM', stream])) as Array<string | number>;
+const field = (name: string) => info[info.indexOf(name) + 1];
+console.log(`stream length ${field('length')}, groups ${field('groups')}, last id ${field('last-generated-id')}`);
 
-// Trimming by length and by id.
-console.log('XTRIM MAXLEN 2 removed', call('XTRIM', 'order_queue', 'MAXLEN', '2'));
-engine.close();
+// Trimming by length, then by id.
+console.log('XTRIM MAXLEN 2 removed', await conn.send(['XTRIM', stream, 'MAXLEN', '2']));
+console.log('XTRIM MINID', first.id, 'removed', await conn.send(['XTRIM', stream, 'MINID', first.id]));
+await conn.close();
