@@ -2,8 +2,9 @@
  * Events as stream entries, and upcasting on read.
  *
  *   id, type, data (JSON), meta (JSON: metadata, correlationId,
- *   causationId, schemaVersion), ts, and on an aggregate stream `log` (the
- *   log entry's ID); on the log, `s` (stream) and `v` (version).
+ *   causationId, schemaVersion), and on an aggregate stream `log` (the
+ *   log entry's ID); on the log, `s` (stream) and `v` (version). The
+ *   timestamp is the log entry ID's time (the server's clock at append).
  */
 import type { Reply } from '../client/connection.ts';
 import { badArgument } from './errors.ts';
@@ -16,7 +17,7 @@ interface StoredMeta {
   schemaVersion?: number;
 }
 
-export function encodeEvent(e: EventData): [id: string, type: string, data: string, meta: string] {
+export function encodeEvent(e: EventData): [id: string, tracked: '0' | '1', type: string, data: string, meta: string] {
   if (typeof e?.type !== 'string' || e.type.length === 0) badArgument('an event needs a non-empty string type');
   const data = JSON.stringify(e.data ?? null);
   const meta: StoredMeta = {};
@@ -27,7 +28,8 @@ export function encodeEvent(e: EventData): [id: string, type: string, data: stri
     if (!Number.isInteger(e.schemaVersion) || e.schemaVersion < 1) badArgument(`schemaVersion must be a positive integer, got ${e.schemaVersion}`);
     meta.schemaVersion = e.schemaVersion;
   }
-  return [e.id ?? crypto.randomUUID(), e.type, data, JSON.stringify(meta)];
+  if (e.id !== undefined && (typeof e.id !== 'string' || e.id.length === 0)) badArgument('an event id is a non-empty string');
+  return e.id === undefined ? [crypto.randomUUID(), '0', e.type, data, JSON.stringify(meta)] : [e.id, '1', e.type, data, JSON.stringify(meta)];
 }
 
 function fields(raw: Reply): Map<string, string> {
@@ -54,7 +56,7 @@ export function decodeEntry(entry: Reply, where: { stream?: string; partition: n
     correlationId: meta.correlationId,
     causationId: meta.causationId,
     schemaVersion: meta.schemaVersion ?? 1,
-    timestamp: Number(f.get('ts')),
+    timestamp: Number(position.logId.slice(0, position.logId.indexOf('-'))),
     position,
   };
 }

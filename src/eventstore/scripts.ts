@@ -6,7 +6,10 @@ import { defineScript } from '../client/script.ts';
 
 /**
  * append: KEYS meta, events, ids, log. ARGV stream, expected, n, then n
- * times (id, type, data, meta).
+ * times (id, tracked, type, data, meta). Only ids the caller chose
+ * (tracked = '1') are remembered for idempotency: a generated id is new on
+ * every call, so remembering it would only cost memory. The event's time is
+ * its log entry's ID (the server's clock), so no TIME call.
  * Replies {'ok', "<v> <logId>"...} | {'dup', "<v> <logId>"...} |
  * {'conflict', version} | {'deleted', version} | {'mismatch', eventId}.
  */
@@ -16,17 +19,17 @@ export const APPEND = defineScript(
   `local meta, events, ids, log = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local stream, expected, n = ARGV[1], ARGV[2], tonumber(ARGV[3])
 -- Idempotency: a retried append finds its first id and answers the original positions.
-if redis.call('HEXISTS', ids, ARGV[4]) == 1 then
+if ARGV[5] == '1' and redis.call('HEXISTS', ids, ARGV[4]) == 1 then
   local out = {'dup'}
   for i = 0, n - 1 do
-    local pos = redis.call('HGET', ids, ARGV[4 + i * 4])
-    if not pos then return {'mismatch', ARGV[4 + i * 4]} end
+    local pos = ARGV[5 + i * 5] == '1' and redis.call('HGET', ids, ARGV[4 + i * 5])
+    if not pos then return {'mismatch', ARGV[4 + i * 5]} end
     out[#out + 1] = pos
   end
   return out
 end
 for i = 1, n - 1 do
-  if redis.call('HEXISTS', ids, ARGV[4 + i * 4]) == 1 then return {'mismatch', ARGV[4 + i * 4]} end
+  if ARGV[5 + i * 5] == '1' and redis.call('HEXISTS', ids, ARGV[4 + i * 5]) == 1 then return {'mismatch', ARGV[4 + i * 5]} end
 end
 local state = redis.call('HMGET', meta, 'v', 'deleted')
 local cur = tonumber(state[1]) or 0
@@ -37,15 +40,14 @@ elseif expected == 'no-stream' then ok = cur == 0
 elseif expected == 'exists' then ok = cur > 0
 else ok = tonumber(expected) == cur end
 if not ok then return {'conflict', tostring(cur)} end
-local t = redis.call('TIME')
-local ts = tostring(t[1] * 1000 + math.floor(t[2] / 1000))
 local out = {'ok'}
 for i = 0, n - 1 do
-  local id, ty, data, md = ARGV[4 + i * 4], ARGV[5 + i * 4], ARGV[6 + i * 4], ARGV[7 + i * 4]
+  local b = 4 + i * 5
+  local id, ty, data, md = ARGV[b], ARGV[b + 2], ARGV[b + 3], ARGV[b + 4]
   local v = tostring(cur + 1 + i)
-  local logId = redis.call('XADD', log, '*', 's', stream, 'v', v, 'id', id, 'type', ty, 'data', data, 'meta', md, 'ts', ts)
-  redis.call('XADD', events, '0-' .. v, 'id', id, 'type', ty, 'data', data, 'meta', md, 'ts', ts, 'log', logId)
-  redis.call('HSET', ids, id, v .. ' ' .. logId)
+  local logId = redis.call('XADD', log, '*', 's', stream, 'v', v, 'id', id, 'type', ty, 'data', data, 'meta', md)
+  redis.call('XADD', events, '0-' .. v, 'id', id, 'type', ty, 'data', data, 'meta', md, 'log', logId)
+  if ARGV[b + 1] == '1' then redis.call('HSET', ids, id, v .. ' ' .. logId) end
   out[#out + 1] = v .. ' ' .. logId
 end
 redis.call('HSET', meta, 'v', tostring(cur + n))

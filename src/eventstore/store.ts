@@ -91,8 +91,8 @@ export class EventStore {
     const expected = expectedArg(options.expectedVersion ?? 'any');
     const encoded = events.map(encodeEvent);
     const seen = new Set<string>();
-    for (const [id] of encoded) {
-      if (seen.has(id)) badArgument(`event id '${id}' appears twice in one append`);
+    for (const [id, tracked] of encoded) {
+      if (tracked === '1' && seen.has(id)) badArgument(`event id '${id}' appears twice in one append`);
       seen.add(id);
     }
     const k = this.keys;
