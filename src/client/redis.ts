@@ -73,6 +73,16 @@ async function detect(c: Client, cluster: boolean): Promise<Features> {
 export class RedisConnection implements Connection {
   private closed = false;
   private subscribers: Client[] = [];
+  /** Rejecters of commands in flight: close() fails them (ioredis would keep them for a reconnect). */
+  private readonly inFlight = new Set<(e: Error) => void>();
+
+  /** Race `p` against close(). */
+  private track<T>(p: Promise<T>): Promise<T> {
+    let reject!: (e: Error) => void;
+    const closed = new Promise<never>((_, r) => (reject = r));
+    this.inFlight.add(reject);
+    return Promise.race([p, closed]).finally(() => this.inFlight.delete(reject));
+  }
 
   private constructor(
     private readonly client: Client,
@@ -92,7 +102,7 @@ export class RedisConnection implements Connection {
   async send(args: Arg[]): Promise<Reply> {
     if (this.closed) throw new BrookClientError(ClientErrorCode.Closed, 'the connection is closed');
     try {
-      return (await this.client.call(String(args[0]), ...(args.slice(1) as (string | Buffer | number)[]))) as Reply;
+      return (await this.track(this.client.call(String(args[0]), ...(args.slice(1) as (string | Buffer | number)[])))) as Reply;
     } catch (e) {
       throw toError(e);
     }
@@ -140,7 +150,7 @@ export class RedisConnection implements Connection {
   private async pipelineOnce(commands: Arg[][]): Promise<Array<Reply | RedisReplyErrorLike>> {
     const p = this.client.pipeline();
     for (const c of commands) p.call(String(c[0]), ...(c.slice(1) as (string | Buffer | number)[]));
-    const res = (await p.exec()) ?? [];
+    const res = (await this.track(p.exec())) ?? [];
     return res.map(([err, val]) => (err ? (toError(err) as RedisReplyErrorLike) : (val as Reply)));
   }
 
@@ -178,6 +188,9 @@ export class RedisConnection implements Connection {
     if (this.closed) return;
     this.closed = true;
     for (const s of this.subscribers) s.disconnect();
+    const closedError = new BrookClientError(ClientErrorCode.Closed, 'the connection is closed');
+    for (const reject of this.inFlight) reject(closedError);
+    this.inFlight.clear();
     this.client.disconnect();
   }
 }
