@@ -7,3 +7,5 @@ export type { Message } from './message.ts';
 export type { ConsumerEvent } from './events.ts';
 export { QueueError, QueueErrorCode, isQueueError } from './errors.ts';
 export type { StandardSchemaV1, InferOutput } from './standard-schema.ts';
+export { Retention, type RetentionPolicy, type TrimResult } from './retention.ts';
+export { queueStats, registerQueueMetrics, type PartitionStats, type GroupStats, type ConsumerStats } from './stats.ts';

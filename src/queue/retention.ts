@@ -1,0 +1,116 @@
+/**
+ * Safe retention: trim a topic's partitions to a policy (max length, max
+ * age) without ever removing an entry that some group has not yet read or
+ * not yet acknowledged.
+ *
+ * Redis 7.0 has no trimming that respects groups (8.2 adds it), so one Lua
+ * script per partition computes the cut-off from the groups' state and
+ * trims in the same step (nothing can change in between):
+ *
+ *   keep from = min( policy cut-off,
+ *                    for each group: min(first pending ID, first ID after last-delivered-id) )
+ *
+ * `preview()` runs the same computation without trimming.
+ */
+import type { Connection } from '../client/connection.ts';
+import { defineScript } from '../client/script.ts';
+import { badOption } from './errors.ts';
+import type { Topic } from './topic.ts';
+
+export interface RetentionPolicy {
+  /** Keep at most this many entries per partition. */
+  maxLen?: number;
+  /** Remove entries older than this (ms). */
+  maxAgeMs?: number;
+}
+
+export interface TrimResult {
+  partition: number;
+  /** Entries removed (or that would be, for a preview). */
+  removed: number;
+  /** The first ID kept ('' when nothing is to be removed). */
+  keepFrom: string;
+  /** What set the cut-off: 'policy', or 'group:<name>' when a group held entries back. */
+  limitedBy: string;
+}
+
+/** KEYS stream. ARGV maxLen | '', minId by age | '', dryRun '1' | '0'. */
+const SAFE_TRIM = defineScript(
+  'brook-safe-trim',
+  1,
+  `local key, maxLen, ageId, dry = KEYS[1], ARGV[1], ARGV[2], ARGV[3] == '1'
+local function lt(a, b)
+  local am, as = string.match(a, '^(%d+)-(%d+)$')
+  local bm, bs = string.match(b, '^(%d+)-(%d+)$')
+  if #am ~= #bm then return #am < #bm end
+  if am ~= bm then return am < bm end
+  if #as ~= #bs then return #as < #bs end
+  return as < bs
+end
+if redis.call('EXISTS', key) == 0 then return {0, '', 'policy'} end
+local keep = '0-0'
+local len = redis.call('XLEN', key)
+if maxLen ~= '' and len > tonumber(maxLen) then
+  local k = len - tonumber(maxLen)
+  local r = redis.call('XRANGE', key, '-', '+', 'COUNT', k + 1)
+  keep = r[k + 1][1]
+end
+if ageId ~= '' and lt(keep, ageId) then keep = ageId end
+if keep == '0-0' then return {0, '', 'policy'} end
+local by = 'policy'
+for _, g in ipairs(redis.call('XINFO', 'GROUPS', key)) do
+  local name, last, pending
+  for i = 1, #g, 2 do
+    if g[i] == 'name' then name = g[i + 1]
+    elseif g[i] == 'last-delivered-id' then last = g[i + 1]
+    elseif g[i] == 'pending' then pending = g[i + 1] end
+  end
+  local ms, seq = string.match(last, '^(%d+)-(%d+)$')
+  local cut = ms .. '-' .. tostring(tonumber(seq) + 1)
+  if pending > 0 then
+    local p = redis.call('XPENDING', key, name)
+    if lt(p[2], cut) then cut = p[2] end
+  end
+  if lt(cut, keep) then keep = cut; by = 'group:' .. name end
+end
+local n
+if dry then n = #redis.call('XRANGE', key, '-', '(' .. keep) else n = redis.call('XTRIM', key, 'MINID', keep) end
+return {n, keep, by}`,
+);
+
+export class Retention {
+  constructor(
+    readonly topic: Topic<unknown>,
+    private readonly connection: Connection,
+    private readonly policy: RetentionPolicy,
+  ) {
+    if (!connection) badOption('Retention needs a connection');
+    const { maxLen, maxAgeMs } = policy ?? {};
+    if (maxLen === undefined && maxAgeMs === undefined) badOption('Retention needs maxLen or maxAgeMs');
+    if (maxLen !== undefined && (!Number.isInteger(maxLen) || maxLen < 0)) badOption(`maxLen must be an integer >= 0, got ${maxLen}`);
+    if (maxAgeMs !== undefined && !(maxAgeMs > 0)) badOption(`maxAgeMs must be > 0, got ${maxAgeMs}`);
+  }
+
+  /** What apply() would remove now, per partition. */
+  preview(): Promise<TrimResult[]> {
+    return this.run(true);
+  }
+
+  /** Trim every partition as far as the policy and the groups allow. */
+  apply(): Promise<TrimResult[]> {
+    return this.run(false);
+  }
+
+  private async run(dry: boolean): Promise<TrimResult[]> {
+    const { maxLen, maxAgeMs } = this.policy;
+    const ageId = maxAgeMs === undefined ? '' : `${Math.max(0, Date.now() - maxAgeMs)}-0`;
+    const out: TrimResult[] = [];
+    for (let p = 0; p < this.topic.partitions; p++) {
+      const [removed, keepFrom, limitedBy] = (await this.connection.script(SAFE_TRIM, [this.topic.stream(p)], [
+        maxLen ?? '', ageId, dry ? '1' : '0',
+      ])) as [number, string, string];
+      out.push({ partition: p, removed, keepFrom, limitedBy });
+    }
+    return out;
+  }
+}

@@ -1,0 +1,115 @@
+/**
+ * Safe retention, broadcast and observability on every backend: trimming
+ * never removes what a group has not read or acked; every group gets every
+ * message; lag, pending, oldest pending age and consumer idle times, also
+ * as Prometheus metrics.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Registry } from 'prom-client';
+import { connect, type Connection } from '../../src/client/index.ts';
+import { Consumer, Producer, Retention, queueStats, registerQueueMetrics, topic } from '../../src/queue/index.ts';
+import { startBrookInProcess, type InProcessServer } from '../support/brook-server.ts';
+import { startRedis, type RedisProcess } from '../support/redis-server.ts';
+import { startCluster, type RedisCluster } from '../support/redis-cluster.ts';
+
+let redis: RedisProcess;
+let brook: InProcessServer;
+let cluster: RedisCluster;
+before(async () => {
+  [redis, brook, cluster] = await Promise.all([startRedis(), startBrookInProcess(), startCluster()]);
+});
+after(async () => {
+  await Promise.all([redis?.stop(), brook?.stop(), cluster?.stop()]);
+});
+
+async function until(cond: () => boolean | Promise<boolean>, ms = 5000, what = 'condition'): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await cond())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+let n = 0;
+const backends: Array<{ name: string; url: () => string }> = [
+  { name: 'embedded', url: () => 'brook://memory' },
+  { name: 'redis-server', url: () => redis.url },
+  { name: 'brook server', url: () => `redis://127.0.0.1:${brook.port}` },
+  { name: 'a 3-master Redis Cluster', url: () => cluster.url },
+];
+
+for (const b of backends) {
+  describe(`retention and stats on ${b.name}`, () => {
+    let conn: Connection;
+    before(async () => {
+      conn = await connect(b.url());
+    });
+    after(async () => {
+      await conn?.close();
+    });
+
+    test('trimming keeps what a group has not read or acked; preview says what would go', async () => {
+      const t = topic({ name: `ret${++n}` });
+      const ids = (await new Producer(t, { connection: conn }).sendBatch(Array.from({ length: 20 }, (_, i) => ({ payload: { i } })))).map((r) => r.id);
+      const s = t.stream(0);
+      await conn.send(['XGROUP', 'CREATE', s, 'fast', '0']);
+      await conn.send(['XGROUP', 'CREATE', s, 'slow', '0']);
+      await conn.send(['XREADGROUP', 'GROUP', 'fast', 'c', 'COUNT', 15, 'STREAMS', s, '>']);
+      await conn.send(['XACK', s, 'fast', ...ids.slice(0, 15)]);
+      await conn.send(['XREADGROUP', 'GROUP', 'slow', 'c', 'COUNT', 10, 'STREAMS', s, '>']);
+      await conn.send(['XACK', s, 'slow', ...ids.slice(0, 5)]);
+      const r = new Retention(t, conn, { maxLen: 3 });
+      const preview = await r.preview();
+      assert.deepEqual(preview, [{ partition: 0, removed: 5, keepFrom: ids[5], limitedBy: 'group:slow' }]);
+      assert.equal(await conn.send(['XLEN', s]), 20, 'a preview removes nothing');
+      assert.deepEqual(await r.apply(), preview);
+      assert.equal(await conn.send(['XLEN', s]), 15);
+      // Once the slow group has acked what it read, the unread entries still hold the line.
+      await conn.send(['XACK', s, 'slow', ...ids.slice(5, 10)]);
+      assert.deepEqual(await r.apply(), [{ partition: 0, removed: 5, keepFrom: ids[10], limitedBy: 'group:slow' }]);
+      await conn.send(['XREADGROUP', 'GROUP', 'slow', 'c', 'STREAMS', s, '>']);
+      await conn.send(['XREADGROUP', 'GROUP', 'fast', 'c', 'STREAMS', s, '>']);
+      await conn.send(['XACK', s, 'slow', ...ids]);
+      await conn.send(['XACK', s, 'fast', ...ids]);
+      assert.deepEqual(await r.apply(), [{ partition: 0, removed: 7, keepFrom: ids[17], limitedBy: 'policy' }]);
+      assert.equal(await conn.send(['XLEN', s]), 3);
+      const [byAge] = await new Retention(t, conn, { maxAgeMs: 3_600_000 }).apply();
+      assert.deepEqual([byAge.removed, byAge.limitedBy], [0, 'policy'], 'nothing is an hour old');
+      assert.throws(() => new Retention(t, conn, {}), /maxLen or maxAgeMs/);
+    });
+
+    test('broadcast: every group gets every message; stats and Prometheus metrics show lag, pending and age', async () => {
+      const t = topic({ name: `bc${++n}`, partitions: 2 });
+      await new Producer(t, { connection: conn }).sendBatch(Array.from({ length: 10 }, (_, i) => ({ payload: { i }, key: `k${i}` })));
+      const got = { audit: [] as number[], billing: [] as number[] };
+      const consumers = (['audit', 'billing'] as const).map((g) => new Consumer(t, { connection: conn, group: g, blockMs: 50, scanIntervalMs: 20 }));
+      const runs = consumers.map((c, k) => c.run(async (m) => void got[k === 0 ? 'audit' : 'billing'].push((m.payload as { i: number }).i)));
+      await until(() => got.audit.length === 10 && got.billing.length === 10, 5000, 'both groups');
+      await Promise.all(consumers.map((c) => c.stop()));
+      await Promise.all(runs);
+      assert.deepEqual([...got.audit].sort((a, z) => a - z), [...got.billing].sort((a, z) => a - z));
+
+      // A third group that read without acking: pending and age show up.
+      const s = t.stream(0);
+      await conn.send(['XGROUP', 'CREATE', s, 'stuck', '0']);
+      const read = (await conn.send(['XREADGROUP', 'GROUP', 'stuck', 'w1', 'COUNT', 2, 'STREAMS', s, '>'])) as Array<[string, unknown[]]>;
+      const stats = await queueStats(t, conn);
+      const p0 = stats[0];
+      assert.equal(p0.length + stats[1].length, 10);
+      const stuck = p0.groups.find((g) => g.name === 'stuck')!;
+      assert.equal(stuck.pending, read[0][1].length);
+      assert.equal(stuck.lag, p0.length - read[0][1].length);
+      assert.ok(stuck.oldestPendingAgeMs >= 0 && stuck.oldestPendingAgeMs < 60_000);
+      assert.deepEqual(stuck.consumers.map((c) => [c.name, c.pending]), [['w1', read[0][1].length]]);
+      assert.equal(p0.groups.find((g) => g.name === 'audit')!.lag, 0);
+
+      const registry = new Registry();
+      registerQueueMetrics(registry, conn, [t]);
+      const text = await registry.metrics();
+      assert.match(text, new RegExp(`brook_queue_group_pending\\{topic="${t.name}",partition="0",group="stuck"\\} ${stuck.pending}`));
+      assert.match(text, /brook_queue_length\{topic="bc\d+",partition="1"\} \d+/);
+      assert.match(text, /brook_queue_consumer_idle_seconds\{[^}]*consumer="w1"\} [\d.e-]+/);
+    });
+  });
+}
