@@ -29,6 +29,7 @@
 import { hostname } from 'node:os';
 import type { Arg, Connection, Reply } from '../client/connection.ts';
 import { isRedisReplyError } from '../client/errors.ts';
+import { defineScript } from '../client/script.ts';
 import { deadLetterBatch } from './dead-letters.ts';
 import { badOption } from './errors.ts';
 import { EventChannel, type ConsumerEvent } from './events.ts';
@@ -65,6 +66,36 @@ export interface ConsumerOptions {
 }
 
 type Resolved = Required<ConsumerOptions>;
+
+/**
+ * KEYS stream. ARGV group, consumer, 'ack' | 'touch', ids... For the ids
+ * this consumer still owns: XACK them, or XCLAIM them to itself (resetting
+ * their idle time). Replies the others as a flat list of id, owner ('' if
+ * no longer pending). Redis lets any member ack any entry; this is what
+ * keeps a paused "zombie" from acking a message another consumer took.
+ */
+const OWNED_ACK_OR_TOUCH = defineScript(
+  'brook-owned-ack-or-touch',
+  1,
+  `local owned, lost = {}, {}
+for i = 4, #ARGV do
+  local p = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[i], ARGV[i], 1)
+  if p[1] and p[1][2] == ARGV[2] then
+    owned[#owned + 1] = ARGV[i]
+  else
+    lost[#lost + 1] = ARGV[i]
+    lost[#lost + 1] = p[1] and p[1][2] or ''
+  end
+end
+if #owned > 0 then
+  local args
+  if ARGV[3] == 'ack' then args = {'XACK', KEYS[1], ARGV[1]} else args = {'XCLAIM', KEYS[1], ARGV[1], ARGV[2], '0'} end
+  for _, id in ipairs(owned) do args[#args + 1] = id end
+  if ARGV[3] ~= 'ack' then args[#args + 1] = 'JUSTID' end
+  redis.call(unpack(args))
+end
+return lost`,
+);
 
 function withDefaults(o: ConsumerOptions): Resolved {
   if (!o?.connection) badOption('Consumer needs a connection');
@@ -275,7 +306,57 @@ export class Consumer<T> {
       this.events.emit({ type: 'retry', id: e.id, partition: e.partition, deliveries: e.deliveries, delayMs: this.backoff(e.deliveries), error });
       return;
     }
-    if (await this.stillOwned(e)) await this.conn.send(['XACK', this.topic.stream(e.partition), this.options.group, e.id]);
+    await this.ackIfOwned(e);
+  }
+
+  private ackQueue = new Map<number, Array<{ e: Entry; done: (ok: boolean) => void; fail: (err: unknown) => void }>>();
+  private ackFlushScheduled = false;
+
+  /**
+   * Ack `e` unless another consumer owns it now (then emit `lost`). Acks of
+   * handlers that finish in the same turn go in one script call per
+   * partition; the ownership check and the ack are one atomic step.
+   */
+  private ackIfOwned(e: Entry): Promise<boolean> {
+    return new Promise((done, fail) => {
+      let q = this.ackQueue.get(e.partition);
+      if (q === undefined) this.ackQueue.set(e.partition, (q = []));
+      q.push({ e, done, fail });
+      if (!this.ackFlushScheduled) {
+        this.ackFlushScheduled = true;
+        setImmediate(() => void this.flushAcks());
+      }
+    });
+  }
+
+  private async flushAcks(): Promise<void> {
+    this.ackFlushScheduled = false;
+    const queues = [...this.ackQueue];
+    this.ackQueue.clear();
+    await Promise.all(
+      queues.map(async ([partition, items]) => {
+        try {
+          const lost = await this.ifOwned('ack', partition, items.map((i) => i.e.id));
+          for (const i of items) i.done(!lost.has(i.e.id));
+        } catch (err) {
+          for (const i of items) i.fail(err);
+        }
+      }),
+    );
+  }
+
+  /** Run OWNED_ACK_OR_TOUCH; returns the ids this consumer no longer owns (and emits `lost` for each). */
+  private async ifOwned(mode: 'ack' | 'touch', partition: number, ids: string[]): Promise<Set<string>> {
+    const lost = new Set<string>();
+    for (let i = 0; i < ids.length; i += 500) {
+      const chunk = ids.slice(i, i + 500);
+      const r = (await this.conn.script(OWNED_ACK_OR_TOUCH, [this.topic.stream(partition)], [this.options.group, this.name, mode, ...chunk])) as string[];
+      for (let k = 0; k < r.length; k += 2) {
+        lost.add(r[k]);
+        this.events.emit({ type: 'lost', id: r[k], partition, owner: r[k + 1] === '' ? null : r[k + 1] });
+      }
+    }
+    return lost;
   }
 
   /** Delay before the next delivery after `deliveries` failed ones. */
@@ -305,11 +386,15 @@ export class Consumer<T> {
     this.events.emit({ type: 'dead-lettered', id: e.id, partition: e.partition, reason, deliveries: e.deliveries });
   }
 
+  /** Reset the idle time of in-flight messages this consumer still owns (one script call per partition). */
   private async heartbeat(): Promise<void> {
-    for (const e of [...this.inFlight.values()]) {
-      if (!(await this.stillOwned(e))) continue;
-      await this.conn.send(['XCLAIM', this.topic.stream(e.partition), this.options.group, this.name, 0, e.id, 'JUSTID']);
+    const byPartition = new Map<number, string[]>();
+    for (const e of this.inFlight.values()) {
+      const ids = byPartition.get(e.partition) ?? [];
+      ids.push(e.id);
+      byPartition.set(e.partition, ids);
     }
+    for (const [partition, ids] of byPartition) await this.ifOwned('touch', partition, ids);
   }
 
   private scanning = false;
