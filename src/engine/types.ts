@@ -3,7 +3,9 @@
  * string; every other type is an object with a `type` tag, so that a type
  * check is one property read.
  */
+import type { Deque } from './list/deque.ts';
 import type { StreamValue } from './stream/stream.ts';
+import type { SortedSet } from './zset/sorted-set.ts';
 
 export type { StreamValue };
 
@@ -13,8 +15,7 @@ export interface HashValue {
 }
 export interface ListValue {
   readonly type: 'list';
-  /** Implementation lives with the list commands (issue: lists). */
-  readonly impl: unknown;
+  readonly list: Deque;
 }
 export interface SetValue {
   readonly type: 'set';
@@ -22,7 +23,7 @@ export interface SetValue {
 }
 export interface ZSetValue {
   readonly type: 'zset';
-  readonly impl: unknown;
+  readonly zset: SortedSet;
 }
 
 export type ObjectValue = HashValue | ListValue | SetValue | ZSetValue | StreamValue;

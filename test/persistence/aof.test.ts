@@ -30,7 +30,11 @@ async function dump(e: Engine): Promise<string> {
       const views: string[][] =
         type === 'stream'
           ? [['XINFO', 'STREAM', k, 'FULL'], ['XINFO', 'GROUPS', k]]
-          : type === 'hash' ? [['HGETALL', k]] : [['GET', k]];
+          : type === 'hash' ? [['HGETALL', k]]
+          : type === 'list' ? [['LRANGE', k, '0', '-1']]
+          : type === 'set' ? [['SMEMBERS', k]]
+          : type === 'zset' ? [['ZRANGE', k, '0', '-1', 'WITHSCORES']]
+          : [['GET', k]];
       // Node layout is not data: a rewrite re-adds entries, so nodes are packed
       // afresh (Redis's rewrite does the same).
       for (const v of views) {
@@ -64,6 +68,13 @@ async function populate(e: Engine): Promise<void> {
   run('SET', 'session', 'tok', 'PX', '99999999');
   // A script's effects are logged as the commands it ran (XADD * with its ID).
   run('EVAL', "redis.call('HSET', KEYS[1], 'via', 'script') redis.call('XADD', KEYS[3], '*', 'from', 'lua') return redis.call('INCR', KEYS[2])", '3', 'user:2', 'counter', 'orders');
+  run('RPUSH', 'jobs', 'a', 'b', 'c', 'd');
+  run('LPOP', 'jobs');
+  run('LMOVE', 'jobs', 'done', 'LEFT', 'RIGHT');
+  run('SADD', 'tags', 'x', 'y', 'z');
+  run('SREM', 'tags', 'y');
+  run('ZADD', 'delayed', '1700000000123', 'm1', '1.5', 'm2', '-inf', 'first');
+  run('ZINCRBY', 'delayed', '0.25', 'm2');
   run('SELECT', '3');
   run('SET', 'in-db-3', 'yes');
   s.close();

@@ -7,6 +7,8 @@
 import type { Db } from '../db.ts';
 import type { Engine } from '../engine.ts';
 import { formatId } from '../stream/id.ts';
+import { formatDouble17g } from '../numbers.ts';
+import type { ListValue, SetValue, ZSetValue } from '../types.ts';
 import { keyId } from '../stream/pel.ts';
 import type { StreamValue } from '../stream/stream.ts';
 import type { Value } from '../types.ts';
@@ -52,7 +54,18 @@ export const serializers: Record<string, Serializer> = {
     if (pairs.length) emit(['HSET', key, ...pairs]);
   },
   stream,
+  list: (key, v, emit) => batched(key, 'RPUSH', (v as ListValue).list.toArray(), emit),
+  set: (key, v, emit) => batched(key, 'SADD', [...(v as SetValue).set], emit),
+  zset: (key, v, emit) => {
+    const args: string[] = [];
+    for (const [m, score] of (v as ZSetValue).zset.walk()) args.push(formatDouble17g(score), m);
+    for (let i = 0; i < args.length; i += BATCH * 2) emit(['ZADD', key, ...args.slice(i, i + BATCH * 2)]);
+  },
 };
+
+function batched(key: string, cmd: string, items: string[], emit: (argv: string[]) => void): void {
+  for (let i = 0; i < items.length; i += BATCH) emit([cmd, key, ...items.slice(i, i + BATCH)]);
+}
 
 /** Every database's keys as commands (SELECT before each non-empty db). */
 export function* datasetCommands(engine: Engine): Generator<string[]> {

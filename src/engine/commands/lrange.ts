@@ -1,0 +1,21 @@
+import { command } from '../command.ts';
+import { clampRange, intArg } from '../list/util.ts';
+import { ErrorReply } from '../reply.ts';
+
+/** LRANGE key start stop: negative indices count from the end. */
+export const lrange = command({
+  name: 'lrange',
+  arity: 4,
+  flags: ['readonly'],
+  run(ctx, argv) {
+    const start = intArg(argv[2]);
+    if (start instanceof ErrorReply) return start;
+    const stop = intArg(argv[3]);
+    if (stop instanceof ErrorReply) return stop;
+    const l = ctx.db.lookupTyped(argv[1], 'list');
+    if (l instanceof ErrorReply) return l;
+    if (l === undefined) return [];
+    const r = clampRange(start, stop, l.list.size);
+    return r === null ? [] : l.list.slice(r[0], r[1] + 1);
+  },
+});
