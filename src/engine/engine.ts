@@ -42,6 +42,8 @@ export interface CommandStat {
   failed: number;
 }
 
+const PUBSUB_CONTEXT = new Set(['subscribe', 'unsubscribe', 'psubscribe', 'punsubscribe', 'ssubscribe', 'sunsubscribe', 'ping', 'quit', 'reset']);
+
 /** Commands that run, rather than queue, inside MULTI. */
 const MULTI_CONTROL = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
 
@@ -139,6 +141,13 @@ export class Engine {
       return this.reject(session, wrongArity(cmd.name));
     }
     if (!session.authenticated && !cmd.flags.includes('no_auth')) return this.reject(session, NOAUTH);
+    // A RESP2 connection with subscriptions may only (un)subscribe, PING, QUIT or RESET.
+    if (session.resp === 2 && (session.channels.size > 0 || session.patterns.size > 0) && !PUBSUB_CONTEXT.has(cmd.name)) {
+      return this.reject(
+        session,
+        new ErrorReply(`ERR Can't execute '${cmd.name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`),
+      );
+    }
     if (session.multi !== null && !MULTI_CONTROL.has(cmd.name)) {
       if (cmd.flags.includes('no_multi')) {
         return this.reject(session, new ErrorReply('ERR Command not allowed inside a transaction'));

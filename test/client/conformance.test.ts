@@ -76,6 +76,20 @@ for (const b of backends) {
       assert.deepEqual(reads, keys.map(() => null));
     });
 
+    test('subscribe delivers published messages until unsubscribed', async () => {
+      const got: string[] = [];
+      const stop = await c.subscribe('conf-chan', (m) => got.push(m));
+      await c.send(['PUBLISH', 'conf-chan', 'héllo']);
+      for (let i = 0; i < 100 && got.length < 1; i++) await new Promise((r) => setTimeout(r, 10));
+      assert.deepEqual(got, ['héllo']);
+      await stop();
+      await stop();
+      await new Promise((r) => setTimeout(r, 30));
+      await c.send(['PUBLISH', 'conf-chan', 'after']);
+      await new Promise((r) => setTimeout(r, 30));
+      assert.deepEqual(got, ['héllo']);
+    });
+
     test('a blocking read on a duplicate is woken by a write on the first connection', async () => {
       await c.send(['XGROUP', 'CREATE', 'jobs', 'g', '$', 'MKSTREAM']);
       const reader = await c.duplicate();

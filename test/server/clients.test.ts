@@ -127,3 +127,53 @@ print('ok')
   const { stdout } = await run('/usr/bin/python3', ['-c', script]);
   assert.equal(stdout.trim(), 'ok');
 });
+
+// Pub/sub through each client's own API.
+test('ioredis: subscribe, psubscribe and publish', async () => {
+  const sub = new Redis(srv.port, '127.0.0.1');
+  const pub = new Redis(srv.port, '127.0.0.1');
+  const got: string[] = [];
+  sub.on('message', (ch: string, m: string) => got.push(`${ch}:${m}`));
+  sub.on('pmessage', (p: string, ch: string, m: string) => got.push(`${p}|${ch}:${m}`));
+  await sub.subscribe('orders');
+  await sub.psubscribe('ord*');
+  assert.equal(await pub.publish('orders', 'o-1'), 2);
+  assert.equal(await pub.publish('nobody', 'x'), 0);
+  for (let i = 0; i < 50 && got.length < 2; i++) await new Promise((r) => setTimeout(r, 10));
+  assert.deepEqual(got, ['orders:o-1', 'ord*|orders:o-1']);
+  assert.deepEqual(await pub.pubsub('NUMSUB', 'orders'), ['orders', 1]);
+  sub.disconnect();
+  pub.disconnect();
+});
+
+test('node-redis: subscribe and publish (RESP2)', async () => {
+  const pub = createClient({ url: `redis://127.0.0.1:${srv.port}` });
+  await pub.connect();
+  const sub = pub.duplicate();
+  await sub.connect();
+  const got = new Promise<string>((resolve) => void sub.subscribe('nr-chan', (m) => resolve(m)));
+  await new Promise((r) => setTimeout(r, 50));
+  assert.equal(await pub.publish('nr-chan', 'hello'), 1);
+  assert.equal(await got, 'hello');
+  await sub.quit();
+  await pub.quit();
+});
+
+test('redis-py and redis-cli: pubsub', async () => {
+  const script = `
+import redis, time
+r = redis.Redis(port=${srv.port})
+p = r.pubsub()
+p.subscribe('py-chan')
+assert p.get_message(timeout=1)['type'] == 'subscribe'
+assert r.publish('py-chan', 'hey') == 1
+m = p.get_message(timeout=1)
+assert m['type'] == 'message' and m['data'] == b'hey', m
+print('ok')
+`;
+  const { stdout } = await run('/usr/bin/python3', ['-c', script]);
+  assert.equal(stdout.trim(), 'ok');
+  const cli = async (...a: string[]) => (await run('redis-cli', ['-p', String(srv.port), ...a])).stdout.trim();
+  assert.equal(await cli('PUBLISH', 'cli-chan', 'x'), '0');
+  assert.equal(await cli('PUBSUB', 'NUMPAT'), '0');
+});
