@@ -31,6 +31,7 @@ import type { Arg, Connection, Reply } from '../client/connection.ts';
 import { isRedisReplyError } from '../client/errors.ts';
 import { defineScript } from '../client/script.ts';
 import { deadLetterBatch } from './dead-letters.ts';
+import { promoteDue } from './delayed.ts';
 import { badOption } from './errors.ts';
 import { EventChannel, type ConsumerEvent } from './events.ts';
 import { decodeFields, type Message } from './message.ts';
@@ -406,6 +407,7 @@ export class Consumer<T> {
     try {
       for (let p = 0; p < this.topic.partitions; p++) {
         const stream = this.topic.stream(p);
+        await promoteDue(this.conn, stream);
         const pending = (await this.conn.send(['XPENDING', stream, this.options.group, '-', '+', 100])) as Array<[string, string, number, number]>;
         for (const [id, owner, idle, deliveries] of pending) {
           if (this.stopping || this.inFlight.size >= this.options.concurrency) return;

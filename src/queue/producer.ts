@@ -14,6 +14,7 @@
 import type { Arg, Connection } from '../client/connection.ts';
 import { defineScript } from '../client/script.ts';
 import { badOption, QueueError, QueueErrorCode } from './errors.ts';
+import { schedule } from './delayed.ts';
 import { encodeFields } from './message.ts';
 import { validate } from './standard-schema.ts';
 import type { Topic } from './topic.ts';
@@ -45,6 +46,10 @@ export interface SendOptions {
   headers?: Record<string, string>;
   /** The same key within the dedupe window sends once. */
   idempotencyKey?: string;
+  /** Deliver no earlier than this many ms from now (promoted by the topic's consumers). */
+  delayMs?: number;
+  /** Deliver no earlier than this time (ms since the epoch, or a Date). */
+  at?: number | Date;
 }
 
 export interface SendResult {
@@ -52,6 +57,8 @@ export interface SendResult {
   partition: number;
   /** True when the idempotency key was seen: nothing was added. */
   duplicate: boolean;
+  /** For a delayed message: when it becomes due (ms); `id` is then its schedule id, not a stream ID. */
+  dueAt?: number;
 }
 
 export class Producer<T> {
@@ -90,6 +97,12 @@ export class Producer<T> {
   async send(payload: T, o: SendOptions = {}): Promise<SendResult> {
     await this.check(payload);
     const partition = this.topic.partitionFor(o.key);
+    const dueAt = dueTime(o);
+    if (dueAt !== undefined) {
+      if (o.idempotencyKey !== undefined) badOption('a delayed message cannot take an idempotency key');
+      const id = await schedule(this.conn, this.topic.stream(partition), dueAt, encodeFields(payload, o.key, o.headers));
+      return { id, partition, duplicate: false, dueAt };
+    }
     if (o.idempotencyKey !== undefined) return this.sendOnce(partition, payload, o);
     const id = (await this.conn.send(this.xadd(partition, payload, o))) as string;
     return { id, partition, duplicate: false };
@@ -100,6 +113,7 @@ export class Producer<T> {
     for (const it of items) {
       await this.check(it.payload);
       if (it.idempotencyKey !== undefined) badOption('sendBatch does not take idempotency keys; use send()');
+      if (it.delayMs !== undefined || it.at !== undefined) badOption('sendBatch does not delay messages; use send()');
     }
     const parts = items.map((it) => this.topic.partitionFor(it.key));
     const replies = await this.conn.pipeline(items.map((it, i) => this.xadd(parts[i], it.payload, it)));
@@ -119,4 +133,19 @@ export class Producer<T> {
 
   /** Nothing to release (the connection belongs to the caller); kept so callers can close uniformly. */
   async close(): Promise<void> {}
+}
+
+/** The due time of a delayed send, or undefined to send now. */
+function dueTime(o: SendOptions): number | undefined {
+  if (o.delayMs !== undefined && o.at !== undefined) badOption('give delayMs or at, not both');
+  if (o.delayMs !== undefined) {
+    if (!(o.delayMs >= 0) || !Number.isFinite(o.delayMs)) badOption(`delayMs must be a finite number >= 0, got ${o.delayMs}`);
+    return o.delayMs === 0 ? undefined : Date.now() + o.delayMs;
+  }
+  if (o.at !== undefined) {
+    const t = o.at instanceof Date ? o.at.getTime() : o.at;
+    if (!Number.isFinite(t)) badOption(`at must be a time, got ${String(o.at)}`);
+    return t;
+  }
+  return undefined;
 }

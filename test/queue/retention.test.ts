@@ -79,6 +79,30 @@ for (const b of backends) {
       assert.throws(() => new Retention(t, conn, {}), /maxLen or maxAgeMs/);
     });
 
+    test('delayed messages wait until due, then are delivered once; at in the past delivers promptly', async () => {
+      const t = topic<{ i: number }>({ name: `dl${++n}`, partitions: 2 });
+      const producer = new Producer(t, { connection: conn });
+      const sentAt = Date.now();
+      const later = await producer.send({ i: 1 }, { delayMs: 400, key: 'a' });
+      assert.ok(later.dueAt! >= sentAt + 400);
+      await producer.send({ i: 2 }, { at: new Date(Date.now() - 1000), key: 'b' });
+      await producer.send({ i: 3 }, { key: 'c' });
+      await producer.send({ i: 3 }, { delayMs: 400, key: 'a' }); // same payload as a now-message: still its own message
+      const got: Array<[number, number]> = [];
+      const c = new Consumer(t, { connection: conn, group: 'g', blockMs: 50, scanIntervalMs: 20 });
+      const running = c.run(async (m) => void got.push([m.payload.i, Date.now() - sentAt]));
+      await until(() => got.length === 4, 5000, 'four messages');
+      await c.stop();
+      await running;
+      const byValue = got.map(([i]) => i).sort();
+      assert.deepEqual(byValue, [1, 2, 3, 3]);
+      for (const [i, at] of got.filter(([i]) => i === 1)) assert.ok(at >= 390, `message ${i} came after ${at} ms, before it was due`);
+      assert.ok(got.filter(([i]) => i === 2)[0][1] < 390, 'a message due in the past is not held back');
+      assert.equal(await conn.send(['ZCARD', `${t.stream(t.partitionFor('a'))}:delayed`]), 0);
+      await assert.rejects(producer.send({ i: 9 }, { delayMs: -1 }), /delayMs/);
+      await assert.rejects(producer.send({ i: 9 }, { delayMs: 5, idempotencyKey: 'k' }), /idempotency/);
+    });
+
     test('broadcast: every group gets every message; stats and Prometheus metrics show lag, pending and age', async () => {
       const t = topic({ name: `bc${++n}`, partitions: 2 });
       await new Producer(t, { connection: conn }).sendBatch(Array.from({ length: 10 }, (_, i) => ({ payload: { i }, key: `k${i}` })));
