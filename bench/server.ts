@@ -4,7 +4,6 @@
  * Each line gives both throughputs, the ratio and both p99 latencies.
  * BENCH_SCALE (default 1) scales the request counts.
  */
-import { execFileSync } from 'node:child_process';
 import { startBrookChild } from '../test/support/brook-server.ts';
 import { startRedis } from '../test/support/redis-server.ts';
 import { ratio, redisBenchmark, report } from './_support.ts';
