@@ -27,6 +27,7 @@ import {
 import { deciderSpec, projectionSpec } from '../../src/eventstore/testing.ts';
 import { startBrookInProcess, type InProcessServer } from '../support/brook-server.ts';
 import { startRedis, type RedisProcess } from '../support/redis-server.ts';
+import { until } from '../support/until.ts';
 import { startCluster, type RedisCluster } from '../support/redis-cluster.ts';
 
 let redis: RedisProcess;
@@ -38,14 +39,6 @@ before(async () => {
 after(async () => {
   await Promise.all([redis?.stop(), brook?.stop(), cluster?.stop()]);
 });
-
-async function until(cond: () => boolean | Promise<boolean>, ms = 5000, what = 'condition'): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 // A counter aggregate: the decider every test below uses.
 type CounterEvent = { type: 'Opened'; data: { by: string } } | { type: 'Added'; data: { n: number } } | { type: 'Closed'; data: null };

@@ -13,6 +13,7 @@ import { connect, type Connection } from '../../src/client/index.ts';
 import { Consumer, DeadLetters, Producer, topic, type ConsumerEvent, type ConsumerOptions, type Message } from '../../src/queue/index.ts';
 import { startBrookInProcess, type InProcessServer } from '../support/brook-server.ts';
 import { startRedis, type RedisProcess } from '../support/redis-server.ts';
+import { until } from '../support/until.ts';
 import { startCluster, type RedisCluster } from '../support/redis-cluster.ts';
 
 let redis: RedisProcess;
@@ -29,14 +30,6 @@ const Order = v.object({ orderId: v.number(), item: v.string() });
 type Order = v.InferOutput<typeof Order>;
 
 const fast: Partial<ConsumerOptions> = { backoffMs: 10, maxBackoffMs: 40, claimIdleMs: 300, heartbeatMs: 60, scanIntervalMs: 20, blockMs: 50 };
-
-async function until(cond: () => boolean | Promise<boolean>, ms = 5000, what = 'condition'): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 let n = 0;
 const backends: Array<{ name: string; url: () => string }> = [

@@ -11,6 +11,7 @@ import { connect, type Connection } from '../../src/client/index.ts';
 import { Consumer, Producer, Retention, queueStats, registerQueueMetrics, topic } from '../../src/queue/index.ts';
 import { startBrookInProcess, type InProcessServer } from '../support/brook-server.ts';
 import { startRedis, type RedisProcess } from '../support/redis-server.ts';
+import { until } from '../support/until.ts';
 import { startCluster, type RedisCluster } from '../support/redis-cluster.ts';
 
 let redis: RedisProcess;
@@ -22,14 +23,6 @@ before(async () => {
 after(async () => {
   await Promise.all([redis?.stop(), brook?.stop(), cluster?.stop()]);
 });
-
-async function until(cond: () => boolean | Promise<boolean>, ms = 5000, what = 'condition'): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 let n = 0;
 const backends: Array<{ name: string; url: () => string }> = [
