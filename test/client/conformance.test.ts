@@ -6,31 +6,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect, defineScript, isRedisReplyError, parseUrl, type Connection } from '../../src/client/index.ts';
-import { startBrookInProcess, type InProcessServer } from '../support/brook-server.ts';
-import { startRedis, type RedisProcess } from '../support/redis-server.ts';
-import { startCluster, type RedisCluster } from '../support/redis-cluster.ts';
+import { useBackends } from '../support/backends.ts';
 
-interface Backend {
-  name: string;
-  url: () => string;
-}
-
-let redis: RedisProcess;
-let brook: InProcessServer;
-let cluster: RedisCluster;
-before(async () => {
-  [redis, brook, cluster] = await Promise.all([startRedis(), startBrookInProcess(), startCluster()]);
-});
-after(async () => {
-  await Promise.all([redis?.stop(), brook?.stop(), cluster?.stop()]);
-});
-
-const backends: Backend[] = [
-  { name: 'embedded', url: () => 'brook://memory' },
-  { name: 'redis-server', url: () => redis.url },
-  { name: 'brook server', url: () => `redis://127.0.0.1:${brook.port}` },
-  { name: 'a 3-master Redis Cluster', url: () => cluster.url },
-];
+const backends = useBackends();
 
 for (const b of backends) {
   describe(`client port on ${b.name}`, () => {

@@ -6,26 +6,15 @@
  * TTLs are compared as "has one / has none" since the two clocks differ by
  * a few ms, and only long TTLs are set so nothing expires mid-test.
  */
-import { after, before, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { test } from 'node:test';
 import fc from 'fast-check';
-import { startRedis, type RedisProcess } from '../support/redis-server.ts';
-import { compareSequence, diffPair, showMismatch, sortBulkArray, type DiffPair } from '../support/differential.ts';
+import { assertRandomSequencesMatch, sortBulkArray, useDiffPair } from '../support/differential.ts';
 
 const RUNS = Number(process.env.DIFF_RUNS ?? 150);
 const LEN = Number(process.env.DIFF_LEN ?? 30);
 const SEED = Number(process.env.DIFF_SEED ?? 7);
 
-let redis: RedisProcess;
-let pair: DiffPair;
-before(async () => {
-  redis = await startRedis();
-  pair = await diffPair(redis.port);
-});
-after(async () => {
-  pair?.close();
-  await redis?.stop();
-});
+const current = useDiffPair();
 
 const key = fc.constantFrom('a', 'a', 'b', 'h', 'h', 'n', 'x:1', 'x:2');
 const value = fc.constantFrom('1', '10', '-3', 'abc', '', '9223372036854775807', '-9223372036854775808', '01', '3.5', 'é');
@@ -75,26 +64,17 @@ function normalise(reply: string, argv: string[]): string {
 }
 
 test('random keyspace, string, hash and MULTI sequences match redis-server reply for reply', async () => {
-  let last = '';
-  let total = 0;
-  await fc
-    .assert(
-      fc.asyncProperty(fc.array(cmd, { minLength: 1, maxLength: LEN, size: 'max' }), async (cmds) => {
-        // Leave any MULTI of the previous run before flushing.
-        await pair.redis.call(['DISCARD']);
-        await pair.session.call(['DISCARD']);
-        await pair.redis.call(['UNWATCH']);
-        await pair.session.call(['UNWATCH']);
-        await pair.reset();
-        total += cmds.length;
-        const m = await compareSequence(pair, cmds, normalise);
-        if (m) last = showMismatch(m, cmds);
-        return m === null;
-      }),
-      { numRuns: RUNS, seed: SEED },
-    )
-    .catch((e) => {
-      throw new Error(`${last}\n${(e as Error).message.split('\n').slice(0, 4).join('\n')}`);
-    });
-  assert.ok(total >= RUNS, `only ${total} commands ran`);
+  await assertRandomSequencesMatch(current(), cmd, {
+    normalise,
+    runs: RUNS,
+    len: LEN,
+    seed: SEED,
+    // Leave any MULTI or WATCH of the previous run before flushing.
+    prepare: async (p) => {
+      for (const c of [['DISCARD'], ['UNWATCH']]) {
+        await p.redis.call(c);
+        await p.session.call(c);
+      }
+    },
+  });
 });

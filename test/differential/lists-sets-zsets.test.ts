@@ -5,26 +5,15 @@
  * redis-server; replies must be byte-identical. SMEMBERS is compared as a
  * sorted set (Redis leaves its order open).
  */
-import { after, before, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { test } from 'node:test';
 import fc from 'fast-check';
-import { startRedis, type RedisProcess } from '../support/redis-server.ts';
-import { compareSequence, diffPair, showMismatch, sortBulkArray, type DiffPair } from '../support/differential.ts';
+import { assertRandomSequencesMatch, sortBulkArray, useDiffPair } from '../support/differential.ts';
 
 const RUNS = Number(process.env.DIFF_RUNS ?? 200);
 const LEN = Number(process.env.DIFF_LEN ?? 30);
 const SEED = Number(process.env.DIFF_SEED ?? 11);
 
-let redis: RedisProcess;
-let pair: DiffPair;
-before(async () => {
-  redis = await startRedis();
-  pair = await diffPair(redis.port);
-});
-after(async () => {
-  pair?.close();
-  await redis?.stop();
-});
+const current = useDiffPair();
 
 const key = fc.constantFrom('l', 'l', 'm', 's', 'z', 'z', 'y', 'str');
 const elem = fc.constantFrom('a', 'b', 'c', 'a', '1', '', 'é', 'longer-element');
@@ -104,23 +93,14 @@ function normalise(reply: string, argv: string[]): string {
 }
 
 test('random list, set and sorted set sequences match redis-server reply for reply', async () => {
-  let last = '';
-  let total = 0;
-  await fc
-    .assert(
-      fc.asyncProperty(fc.array(cmd, { minLength: 1, maxLength: LEN, size: 'max' }), async (cmds) => {
-        await pair.redis.call(['DISCARD']);
-        await pair.session.call(['DISCARD']);
-        await pair.reset();
-        total += cmds.length;
-        const m = await compareSequence(pair, cmds, normalise);
-        if (m) last = showMismatch(m, cmds);
-        return m === null;
-      }),
-      { numRuns: RUNS, seed: SEED },
-    )
-    .catch((e) => {
-      throw new Error(`${last}\n${(e as Error).message.split('\n').slice(0, 4).join('\n')}`);
-    });
-  assert.ok(total >= RUNS, `only ${total} commands ran`);
+  await assertRandomSequencesMatch(current(), cmd, {
+    normalise,
+    runs: RUNS,
+    len: LEN,
+    seed: SEED,
+    prepare: async (p) => {
+      await p.redis.call(['DISCARD']);
+      await p.session.call(['DISCARD']);
+    },
+  });
 });

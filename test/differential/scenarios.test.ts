@@ -4,27 +4,17 @@
  * option edge cases. Each runs on the engine and on redis-server and every
  * reply must match.
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startRedis, type RedisProcess } from '../support/redis-server.ts';
-import { compareSequence, diffPair, showMismatch, sortBulkArray, type DiffPair } from '../support/differential.ts';
+import { compareSequence, useDiffPair, showMismatch, sortBulkArray } from '../support/differential.ts';
 
-let redis: RedisProcess;
-let pair: DiffPair;
-before(async () => {
-  redis = await startRedis();
-  pair = await diffPair(redis.port);
-});
-after(async () => {
-  pair?.close();
-  await redis?.stop();
-});
+const current = useDiffPair();
 
 const times = (r: string) => r.replace(/\d{13}/g, 'T');
 
 async function same(cmds: string[][], normalise: (r: string, argv: string[]) => string = times): Promise<void> {
-  await pair.reset();
-  const m = await compareSequence(pair, cmds, normalise);
+  await current().reset();
+  const m = await compareSequence(current(), cmds, normalise);
   assert.equal(m, null, m ? showMismatch(m, cmds) : '');
 }
 

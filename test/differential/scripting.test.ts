@@ -9,28 +9,18 @@
  * is 5.1: "attempt to index a nil value (local 't')" vs "attempt to index
  * local 't' (a nil value)"), and cmsgpack/struct, which brook lacks.
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { startRedis, type RedisProcess } from '../support/redis-server.ts';
-import { compareSequence, diffPair, showMismatch, type DiffPair } from '../support/differential.ts';
+import { compareSequence, useDiffPair, showMismatch } from '../support/differential.ts';
 
-let redis: RedisProcess;
-let pair: DiffPair;
-before(async () => {
-  redis = await startRedis();
-  pair = await diffPair(redis.port);
-});
-after(async () => {
-  pair?.close();
-  await redis?.stop();
-});
+const current = useDiffPair();
 
 async function same(cmds: string[][]): Promise<void> {
-  await pair.reset();
-  await pair.redis.call(['SCRIPT', 'FLUSH']);
-  pair.session.call(['SCRIPT', 'FLUSH']);
-  const m = await compareSequence(pair, cmds);
+  await current().reset();
+  await current().redis.call(['SCRIPT', 'FLUSH']);
+  current().session.call(['SCRIPT', 'FLUSH']);
+  const m = await compareSequence(current(), cmds);
   assert.equal(m, null, m ? showMismatch(m, cmds) : '');
 }
 

@@ -6,26 +6,16 @@
  * DIFF_RUNS (default 150) and DIFF_LEN (default 30) scale the run; the seed
  * is fixed so CI is reproducible (DIFF_SEED to explore others).
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { startRedis, type RedisProcess } from '../support/redis-server.ts';
-import { compareSequence, diffPair, showMismatch, type DiffPair } from '../support/differential.ts';
+import { assertRandomSequencesMatch, compareSequence, useDiffPair } from '../support/differential.ts';
 
 const RUNS = Number(process.env.DIFF_RUNS ?? 150);
 const LEN = Number(process.env.DIFF_LEN ?? 30);
 const SEED = Number(process.env.DIFF_SEED ?? 4242);
 
-let redis: RedisProcess;
-let pair: DiffPair;
-before(async () => {
-  redis = await startRedis();
-  pair = await diffPair(redis.port);
-});
-after(async () => {
-  pair?.close();
-  await redis?.stop();
-});
+const current = useDiffPair();
 
 const key = fc.constantFrom('s1', 's1', 's1', 's2', 'str');
 const group = fc.constantFrom('g1', 'g1', 'g2');
@@ -103,31 +93,16 @@ function normalise(reply: string, argv: string[]): string {
 }
 
 test('random stream and consumer-group command sequences match redis-server reply for reply', async () => {
-  let last = "";
-  let total = 0;
-  await fc.assert(
-    fc.asyncProperty(fc.array(cmd, { minLength: 1, maxLength: LEN, size: 'max' }), async (cmds) => {
-      await pair.reset();
-      total += cmds.length;
-      const m = await compareSequence(pair, cmds, normalise);
-      if (m) last = showMismatch(m, cmds);
-      return m === null;
-    }),
-    { numRuns: RUNS, seed: SEED, endOnFailure: false },
-  ).catch((e) => {
-    throw new Error(`${last}\n${(e as Error).message.split('\n').slice(0, 4).join('\n')}`);
-  });
-  // Guards against a generator that produces nothing.
-  assert.ok(total >= RUNS, `only ${total} commands ran`);
+  const total = await assertRandomSequencesMatch(current(), cmd, { normalise, runs: RUNS, len: LEN, seed: SEED });
   if (process.env.DIFF_VERBOSE) console.log(`${total} commands compared`);
 });
 
 test('the normalisation cannot hide a real difference', async () => {
-  await pair.reset();
+  await current().reset();
   const cmds = [['XADD', 's1', '1-1', 'f', 'v'], ['XLEN', 's1']];
-  assert.equal(await compareSequence(pair, cmds, normalise), null);
+  assert.equal(await compareSequence(current(), cmds, normalise), null);
   // Make the engine differ on purpose: the comparison must notice.
-  await pair.session.call(['XADD', 's1', '2-1', 'f', 'v']);
-  const m = await compareSequence(pair, [['XLEN', 's1']], normalise);
+  await current().session.call(['XADD', 's1', '2-1', 'f', 'v']);
+  const m = await compareSequence(current(), [['XLEN', 's1']], normalise);
   assert.notEqual(m, null);
 });

@@ -25,20 +25,9 @@ import {
   type RecordedEvent,
 } from '../../src/eventstore/index.ts';
 import { deciderSpec, projectionSpec } from '../../src/eventstore/testing.ts';
-import { startBrookInProcess, type InProcessServer } from '../support/brook-server.ts';
-import { startRedis, type RedisProcess } from '../support/redis-server.ts';
 import { until } from '../support/until.ts';
-import { startCluster, type RedisCluster } from '../support/redis-cluster.ts';
+import { useBackends } from '../support/backends.ts';
 
-let redis: RedisProcess;
-let brook: InProcessServer;
-let cluster: RedisCluster;
-before(async () => {
-  [redis, brook, cluster] = await Promise.all([startRedis(), startBrookInProcess(), startCluster()]);
-});
-after(async () => {
-  await Promise.all([redis?.stop(), brook?.stop(), cluster?.stop()]);
-});
 
 // A counter aggregate: the decider every test below uses.
 type CounterEvent = { type: 'Opened'; data: { by: string } } | { type: 'Added'; data: { n: number } } | { type: 'Closed'; data: null };
@@ -74,12 +63,7 @@ test('given/when/then on the decider', () => {
 });
 
 let n = 0;
-const backends: Array<{ name: string; url: () => string }> = [
-  { name: 'embedded', url: () => 'brook://memory' },
-  { name: 'redis-server', url: () => redis.url },
-  { name: 'brook server', url: () => `redis://127.0.0.1:${brook.port}` },
-  { name: 'a 3-master Redis Cluster', url: () => cluster.url },
-];
+const backends = useBackends();
 
 for (const b of backends) {
   describe(`event store on ${b.name}`, () => {

@@ -11,20 +11,9 @@ import assert from 'node:assert/strict';
 import * as v from 'valibot';
 import { connect, type Connection } from '../../src/client/index.ts';
 import { Consumer, DeadLetters, Producer, topic, type ConsumerEvent, type ConsumerOptions, type Message } from '../../src/queue/index.ts';
-import { startBrookInProcess, type InProcessServer } from '../support/brook-server.ts';
-import { startRedis, type RedisProcess } from '../support/redis-server.ts';
 import { until } from '../support/until.ts';
-import { startCluster, type RedisCluster } from '../support/redis-cluster.ts';
+import { useBackends } from '../support/backends.ts';
 
-let redis: RedisProcess;
-let brook: InProcessServer;
-let cluster: RedisCluster;
-before(async () => {
-  [redis, brook, cluster] = await Promise.all([startRedis(), startBrookInProcess(), startCluster()]);
-});
-after(async () => {
-  await Promise.all([redis?.stop(), brook?.stop(), cluster?.stop()]);
-});
 
 const Order = v.object({ orderId: v.number(), item: v.string() });
 type Order = v.InferOutput<typeof Order>;
@@ -32,12 +21,7 @@ type Order = v.InferOutput<typeof Order>;
 const fast: Partial<ConsumerOptions> = { backoffMs: 10, maxBackoffMs: 40, claimIdleMs: 300, heartbeatMs: 60, scanIntervalMs: 20, blockMs: 50 };
 
 let n = 0;
-const backends: Array<{ name: string; url: () => string }> = [
-  { name: 'embedded', url: () => 'brook://memory' },
-  { name: 'redis-server', url: () => redis.url },
-  { name: 'brook server', url: () => `redis://127.0.0.1:${brook.port}` },
-  { name: 'a 3-master Redis Cluster', url: () => cluster.url },
-];
+const backends = useBackends();
 
 for (const b of backends) {
   describe(`queue on ${b.name}`, () => {

@@ -9,28 +9,12 @@ import assert from 'node:assert/strict';
 import { Registry } from 'prom-client';
 import { connect, type Connection } from '../../src/client/index.ts';
 import { Consumer, Producer, Retention, queueStats, registerQueueMetrics, topic } from '../../src/queue/index.ts';
-import { startBrookInProcess, type InProcessServer } from '../support/brook-server.ts';
-import { startRedis, type RedisProcess } from '../support/redis-server.ts';
 import { until } from '../support/until.ts';
-import { startCluster, type RedisCluster } from '../support/redis-cluster.ts';
+import { useBackends } from '../support/backends.ts';
 
-let redis: RedisProcess;
-let brook: InProcessServer;
-let cluster: RedisCluster;
-before(async () => {
-  [redis, brook, cluster] = await Promise.all([startRedis(), startBrookInProcess(), startCluster()]);
-});
-after(async () => {
-  await Promise.all([redis?.stop(), brook?.stop(), cluster?.stop()]);
-});
 
 let n = 0;
-const backends: Array<{ name: string; url: () => string }> = [
-  { name: 'embedded', url: () => 'brook://memory' },
-  { name: 'redis-server', url: () => redis.url },
-  { name: 'brook server', url: () => `redis://127.0.0.1:${brook.port}` },
-  { name: 'a 3-master Redis Cluster', url: () => cluster.url },
-];
+const backends = useBackends();
 
 for (const b of backends) {
   describe(`retention and stats on ${b.name}`, () => {

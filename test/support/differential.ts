@@ -5,10 +5,14 @@
  * `normalize` rewrites both sides before comparing, for what must differ
  * (auto-generated ID times, idle times). Keep it as narrow as possible.
  */
+import { after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { Engine } from '../../src/engine/engine.ts';
 import type { Session } from '../../src/engine/session.ts';
 import { encodeReply } from '../../src/server/encode.ts';
 import { RawClient } from './raw-client.ts';
+import { startRedis, type RedisProcess } from './redis-server.ts';
 
 export interface DiffPair {
   engine: Engine;
@@ -96,4 +100,63 @@ export function sortBulkArray(raw: string): string {
   if (p !== raw.length) return raw;
   items.sort();
   return `*${items.length}\r\n` + items.map((s) => `$${s.length}\r\n${s}\r\n`).join('');
+}
+
+/**
+ * A redis-server and a DiffPair for the calling test file, started in
+ * before() and stopped in after(). Returns a getter (the pair exists only
+ * once before() has run).
+ */
+export function useDiffPair(): () => DiffPair {
+  let redis: RedisProcess | undefined;
+  let pair: DiffPair | undefined;
+  before(async () => {
+    redis = await startRedis();
+    pair = await diffPair(redis.port);
+  });
+  after(async () => {
+    pair?.close();
+    await redis?.stop();
+  });
+  return () => pair as DiffPair;
+}
+
+export interface RandomRunOptions {
+  normalise?: (reply: string, argv: string[]) => string;
+  /** Before each sequence, after the flush (e.g. leave a MULTI). */
+  prepare?: (pair: DiffPair) => Promise<void>;
+  /** Defaults: DIFF_RUNS or 150, DIFF_LEN or 30, DIFF_SEED or the given seed. */
+  runs?: number;
+  len?: number;
+  seed: number;
+}
+
+/**
+ * fast-check sequences of `cmd` on both sides after a flush; fails with the
+ * first mismatch shown. Returns how many commands were compared (and fails
+ * when fewer than the runs: a generator that produces nothing).
+ */
+export async function assertRandomSequencesMatch(pair: DiffPair, cmd: fc.Arbitrary<string[]>, o: RandomRunOptions): Promise<number> {
+  const runs = o.runs ?? Number(process.env.DIFF_RUNS ?? 150);
+  const len = Number(process.env.DIFF_LEN ?? o.len ?? 30);
+  const seed = Number(process.env.DIFF_SEED ?? o.seed);
+  let last = '';
+  let total = 0;
+  await fc
+    .assert(
+      fc.asyncProperty(fc.array(cmd, { minLength: 1, maxLength: len, size: 'max' }), async (cmds) => {
+        await o.prepare?.(pair);
+        await pair.reset();
+        total += cmds.length;
+        const m = await compareSequence(pair, cmds, o.normalise);
+        if (m) last = showMismatch(m, cmds);
+        return m === null;
+      }),
+      { numRuns: runs, seed, endOnFailure: false },
+    )
+    .catch((e) => {
+      throw new Error(`${last}\n${(e as Error).message.split('\n').slice(0, 4).join('\n')}`);
+    });
+  assert.ok(total >= runs, `only ${total} commands ran`);
+  return total;
 }

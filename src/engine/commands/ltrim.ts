@@ -1,5 +1,5 @@
 import { command } from '../command.ts';
-import { clampRange, intArg, listElementsRemoved } from '../list/util.ts';
+import { clampRange, startStopArgs, listElementsRemoved } from '../list/util.ts';
 import { ErrorReply, OK } from '../reply.ts';
 
 /** LTRIM key start stop: keep only that range (an empty range deletes the key). */
@@ -8,10 +8,9 @@ export const ltrim = command({
   arity: 4,
   flags: ['write'],
   run(ctx, argv) {
-    const start = intArg(argv[2]);
-    if (start instanceof ErrorReply) return start;
-    const stop = intArg(argv[3]);
-    if (stop instanceof ErrorReply) return stop;
+    const range = startStopArgs(argv);
+    if (range instanceof ErrorReply) return range;
+    const [start, stop] = range;
     const l = ctx.db.lookupTyped(argv[1], 'list');
     if (l instanceof ErrorReply) return l;
     if (l === undefined) return OK;

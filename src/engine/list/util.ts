@@ -49,6 +49,14 @@ export function intArg(s: string): number | ErrorReply {
   return n === null ? NOT_INTEGER : n;
 }
 
+/** LRANGE / LTRIM's start and stop arguments (argv[2], argv[3]). */
+export function startStopArgs(argv: string[]): [number, number] | ErrorReply {
+  const start = intArg(argv[2]);
+  if (start instanceof ErrorReply) return start;
+  const stop = intArg(argv[3]);
+  return stop instanceof ErrorReply ? stop : [start, stop];
+}
+
 /** Blocking timeouts in seconds (getTimeoutFromObjectOrReply, UNIT_SECONDS): relative ms, 0 = forever. */
 export function timeoutArg(s: string): number | ErrorReply {
   const d = parseDouble(s);

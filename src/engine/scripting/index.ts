@@ -40,7 +40,6 @@ export class Scripting {
   private readonly client: Session;
   /** Where redis.log and slow-script warnings go. */
   logger: ScriptLogger = defaultLogger;
-  running = false;
 
   constructor(private readonly engine: Engine) {
     this.client = new Session(engine, 0);
@@ -88,7 +87,6 @@ export class Scripting {
     if (!script.compat && !script.flags.has('no-writes') && roCommand) {
       return new ErrorReply('ERR Can not execute a script with write flag using *_ro command.');
     }
-    if (this.running) return new ErrorReply('ERR scripts cannot call scripts');
     const client = this.client;
     client.dbIndex = caller.dbIndex;
     client.authenticated = true;
@@ -103,12 +101,8 @@ export class Scripting {
       timedOut: false,
       warnedAt: 0,
     };
-    this.running = true;
-    try {
-      return this.engine.atomically(() => client.dbIndex, () => this.vm.call(run, keys, args));
-    } finally {
-      this.running = false;
-    }
+    // EVAL is flagged noscript, so a script never starts another one.
+    return this.engine.atomically(() => client.dbIndex, () => this.vm.call(run, keys, args));
   }
 }
 
