@@ -1,6 +1,8 @@
 /**
- * Consumer: a worker in a consumer group, reading every partition of a
- * topic (shared mode).
+ * Consumer: a worker in a consumer group. In shared mode (the default) it
+ * reads every partition of the topic, as described below; in ordered mode
+ * each partition is leased to one consumer of the group at a time and
+ * handled one message after another (ordered.ts).
  *
  *   read ── XREADGROUP > (BLOCK blockMs, on its own connection)
  *     │
@@ -35,6 +37,7 @@ import { promoteDue } from './delayed.ts';
 import { badOption } from './errors.ts';
 import { EventChannel, type ConsumerEvent } from './events.ts';
 import { decodeFields, type Message } from './message.ts';
+import { OrderedRunner, type TakenEntry } from './ordered.ts';
 import { validate } from './standard-schema.ts';
 import type { Topic } from './topic.ts';
 
@@ -64,6 +67,16 @@ export interface ConsumerOptions {
   scanIntervalMs?: number;
   /** Where a new group starts: '$' (new messages) or '0' (everything). @defaultValue '0' */
   startId?: '$' | '0';
+  /**
+   * 'shared': every consumer reads every partition, `concurrency` messages at
+   * once. 'ordered': each partition is leased to one consumer of the group at
+   * a time and its messages are handled one by one in order (per-key order);
+   * `concurrency` does not apply, the partitions held run in parallel.
+   * @defaultValue 'shared'
+   */
+  mode?: 'shared' | 'ordered';
+  /** Ordered mode: a crashed consumer's partitions move to others after this long (ms). @defaultValue 10_000 */
+  leaseMs?: number;
 }
 
 type Resolved = Required<ConsumerOptions>;
@@ -116,6 +129,8 @@ function withDefaults(o: ConsumerOptions): Resolved {
     blockMs: o.blockMs ?? 1000,
     scanIntervalMs: o.scanIntervalMs ?? 250,
     startId: o.startId ?? '0',
+    mode: o.mode ?? 'shared',
+    leaseMs: o.leaseMs ?? 10_000,
   };
   const int = (name: keyof Resolved, min: number) => {
     const v = r[name] as number;
@@ -129,6 +144,8 @@ function withDefaults(o: ConsumerOptions): Resolved {
   int('heartbeatMs', 1);
   int('blockMs', 1);
   int('scanIntervalMs', 1);
+  int('leaseMs', 3);
+  if (r.mode !== 'shared' && r.mode !== 'ordered') badOption(`mode must be 'shared' or 'ordered', got ${String(r.mode)}`);
   if (!(r.jitter >= 0 && r.jitter <= 1)) badOption(`jitter must be 0..1, got ${r.jitter}`);
   if (r.heartbeatMs >= r.claimIdleMs) badOption(`heartbeatMs (${r.heartbeatMs}) must be below claimIdleMs (${r.claimIdleMs})`);
   if (r.startId !== '$' && r.startId !== '0') badOption(`startId must be '$' or '0'`);
@@ -137,12 +154,7 @@ function withDefaults(o: ConsumerOptions): Resolved {
 
 export type Handler<T> = (message: Message<T>) => Promise<void> | void;
 
-interface Entry {
-  partition: number;
-  id: string;
-  fields: string[];
-  deliveries: number;
-}
+type Entry = TakenEntry;
 
 export class Consumer<T> {
   readonly options: Resolved;
@@ -157,6 +169,7 @@ export class Consumer<T> {
   private scanTimer: NodeJS.Timeout | undefined;
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private handler: Handler<T> | null = null;
+  private ordered: OrderedRunner | null = null;
 
   constructor(
     readonly topic: Topic<T>,
@@ -176,6 +189,7 @@ export class Consumer<T> {
     this.running = true;
     this.handler = handler;
     await this.ensureGroups();
+    if (this.options.mode === 'ordered') return this.runOrdered();
     this.reader = await this.conn.duplicate();
     this.events.emit({ type: 'started', consumer: this.name });
     this.scanTimer = setInterval(() => void this.scan().catch((e) => this.fail(e)), this.options.scanIntervalMs);
@@ -220,6 +234,32 @@ export class Consumer<T> {
    */
   async stop(): Promise<void> {
     this.stopping = true;
+    this.ordered?.stop();
+  }
+
+  /** Ordered mode: partitions held now (empty in shared mode). */
+  get partitions(): number[] {
+    return this.ordered?.partitions ?? [];
+  }
+
+  private async runOrdered(): Promise<void> {
+    const o = this.options;
+    this.ordered = new OrderedRunner({
+      ...o,
+      conn: this.conn,
+      topic: this.topic as Topic<unknown>,
+      events: this.events,
+      process: (e) => this.process(e),
+      deadLetter: (e, reason, error) => this.deadLetter(e, reason, error),
+      fail: (e) => this.fail(e),
+    });
+    this.events.emit({ type: 'started', consumer: this.name });
+    try {
+      if (!this.stopping) await this.ordered.run();
+    } finally {
+      this.running = false;
+      this.events.emit({ type: 'stopped', consumer: this.name });
+    }
   }
 
   private fail(e: unknown): void {

@@ -10,6 +10,10 @@ export type ConsumerEvent =
   | { type: 'dead-lettered'; id: string; partition: number; reason: string; deliveries: number }
   | { type: 'lost'; id: string; partition: number; owner: string | null }
   | { type: 'group-created'; partition: number }
+  /** Ordered mode: this consumer now holds the partition's lease. */
+  | { type: 'assigned'; partition: number }
+  /** Ordered mode: it gave the partition back (rebalance, stop) or its lease ran out ('lease-lost'). */
+  | { type: 'revoked'; partition: number; reason: 'rebalance' | 'lease-lost' | 'stopped' }
   | { type: 'error'; error: Error }
   | { type: 'stopped'; consumer: string };
 
