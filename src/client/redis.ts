@@ -29,6 +29,18 @@ function slotOf(cmd: Arg[]): number {
   return key === undefined ? -1 : calculateSlot(typeof key === 'number' ? String(key) : key);
 }
 
+/**
+ * Cluster: PUBLISH names no key, so ioredis would send each one to a random
+ * node, and two publishes taken by different nodes can reach a subscriber
+ * in either order. Send it to the master of the channel's slot instead, so
+ * one connection's messages on one channel arrive in the order sent.
+ */
+function publishNode(client: Client, args: Arg[]): Redis | undefined {
+  if (!(client instanceof Cluster) || args.length !== 3 || String(args[0]).toLowerCase() !== 'publish') return undefined;
+  const owner = (client as unknown as { slots: string[][] }).slots[calculateSlot(String(args[1]))]?.[0];
+  return client.nodes('master').find((n) => `${n.options.host}:${n.options.port}` === owner);
+}
+
 function toError(e: unknown): Error {
   if (e instanceof Error && e.name === 'ReplyError') return new RedisReplyError(e.message, { cause: e });
   if (e instanceof Error && /Connection is closed/.test(e.message)) {
@@ -102,7 +114,8 @@ export class RedisConnection implements Connection {
   async send(args: Arg[]): Promise<Reply> {
     if (this.closed) throw new BrookClientError(ClientErrorCode.Closed, 'the connection is closed');
     try {
-      return (await this.track(this.client.call(String(args[0]), ...(args.slice(1) as (string | Buffer | number)[])))) as Reply;
+      const rest = args.slice(1) as (string | Buffer | number)[];
+      return (await this.track((publishNode(this.client, args) ?? this.client).call(String(args[0]), ...rest))) as Reply;
     } catch (e) {
       throw toError(e);
     }
@@ -180,7 +193,10 @@ export class RedisConnection implements Connection {
     return async () => {
       if (done) return;
       done = true;
+      // Resolve once the server has seen the UNSUBSCRIBE: a PUBLISH after this no longer counts it.
+      await sub.unsubscribe(channel).catch(() => {});
       sub.disconnect();
+      this.subscribers = this.subscribers.filter((s) => s !== sub);
     };
   }
 

@@ -9,3 +9,4 @@ export { QueueError, QueueErrorCode, isQueueError } from './errors.ts';
 export type { StandardSchemaV1, InferOutput } from './standard-schema.ts';
 export { Retention, type RetentionPolicy, type TrimResult } from './retention.ts';
 export { queueStats, registerQueueMetrics, type PartitionStats, type GroupStats, type ConsumerStats } from './stats.ts';
+export { Notifications, type Notification, type NotificationsOptions } from './notifications.ts';
