@@ -6,16 +6,21 @@
  *
  * Limits as Redis has them: proto-max-bulk-len and the multibulk length are
  * checked by the parser before allocating; client-query-buffer-limit closes
- * a client that sends too much without completing a command; pub/sub
- * subscribers whose output buffer passes client-output-buffer-limit pubsub
- * (hard 32 MiB, or soft 8 MiB for 60 s) are disconnected. A protocol error
- * is answered and closes that connection only.
+ * a client that sends too much without completing a command;
+ * client-output-buffer-limit closes a client whose pending output passes its
+ * class's hard limit, or its soft limit for too long (output-limits.ts): it
+ * is checked whenever output is added and by a cron at `hz`, as Redis's
+ * clientsCron does. A protocol error is answered and closes that connection
+ * only.
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Engine } from '../engine/engine.ts';
 import { ErrorReply, PushReply, type Reply } from '../engine/reply.ts';
 import type { Session } from '../engine/session.ts';
 import { encodeReply } from './encode.ts';
+import {
+  installOutputLimits, limitClassOf, outputLimitLogLine, overOutputLimit, type OutputLimitsSetting, type SoftLimitClock,
+} from './output-limits.ts';
 import { RequestParser } from './parse.ts';
 
 export interface ServerOptions {
@@ -33,23 +38,22 @@ export interface ConnectionInfo {
   laddr: string;
   fd: number;
   closeAfterReply?: boolean;
-  /** Set while the output buffer is over the soft pub/sub limit (ms). */
-  softLimitSince?: number;
   kill?: () => void;
 }
 
-const MB = 1024 * 1024;
-
 export class BrookServer {
   private readonly server: Server;
-  private readonly sockets = new Set<Socket>();
+  private readonly connections = new Map<Socket, Connection>();
   private nextFd = 8;
   readonly engine: Engine;
   private readonly log: (line: string) => void;
+  private readonly outputLimits: OutputLimitsSetting;
+  private cron: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: ServerOptions) {
     this.engine = options.engine;
     this.log = options.log ?? (() => {});
+    this.outputLimits = installOutputLimits(this.engine.config);
     this.server = createServer((socket) => this.accept(socket));
     this.engine.shutdownHooks.push(() => void this.close());
   }
@@ -64,6 +68,7 @@ export class BrookServer {
         this.server.off('error', reject);
         const a = this.server.address() as { port: number; address: string };
         this.engine.serverInfo.tcpPort = a.port;
+        this.startCron();
         resolve({ port: a.port, host: a.address });
       });
     });
@@ -71,7 +76,8 @@ export class BrookServer {
 
   /** Stop accepting, close every connection. Idempotent. */
   close(): Promise<void> {
-    for (const s of this.sockets) s.destroy();
+    clearInterval(this.cron);
+    for (const s of this.connections.keys()) s.destroy();
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
 
@@ -82,7 +88,6 @@ export class BrookServer {
       socket.end('-ERR max number of clients reached\r\n');
       return;
     }
-    this.sockets.add(socket);
     engine.stats.totalConnections++;
     socket.setNoDelay(true);
     const session = engine.createSession();
@@ -94,20 +99,39 @@ export class BrookServer {
       kill: () => socket.destroy(),
     };
     Object.assign(session.info, info);
-    new Connection(socket, session, engine, this.log, () => this.sockets.delete(socket));
+    const conn = new Connection(socket, session, engine, this.outputLimits, this.log, () => this.connections.delete(socket));
+    this.connections.set(socket, conn);
+  }
+
+  /**
+   * Check every client's output limits `hz` times a second, so a soft limit
+   * held long enough closes a client that gets no new output, and a CONFIG
+   * SET lowering a limit takes effect.
+   */
+  private startCron(): void {
+    clearInterval(this.cron);
+    const hz = Math.max(1, this.engine.config.num('hz') || 10);
+    this.cron = setInterval(() => {
+      for (const c of this.connections.values()) c.checkOutputLimit();
+    }, 1000 / hz);
+    this.cron.unref();
   }
 }
 
 class Connection {
   private readonly parser: RequestParser;
   private running = false;
+  /** Replies encoded but not yet written to the socket, and their size in bytes. */
   private out: string[] = [];
+  private outLength = 0;
   private closed = false;
+  private readonly softLimit: SoftLimitClock = { softSince: undefined };
 
   constructor(
     private readonly socket: Socket,
     private readonly session: Session,
     private readonly engine: Engine,
+    private readonly limits: OutputLimitsSetting,
     private readonly log: (line: string) => void,
     private readonly onClose: () => void,
   ) {
@@ -149,7 +173,7 @@ class Connection {
         const cmd = this.parser.next();
         if (cmd === null) break;
         if (!Array.isArray(cmd)) {
-          this.out.push(encodeReply(new ErrorReply(`ERR ${cmd.error}`), this.session.resp));
+          this.append(encodeReply(new ErrorReply(`ERR ${cmd.error}`), this.session.resp));
           this.log(`protocol error from ${String(this.session.info.addr)}: ${cmd.error}`);
           this.flush();
           this.socket.end();
@@ -162,7 +186,10 @@ class Connection {
           reply = await reply;
           if (this.closed) return;
         }
-        if (this.session.info.noReply !== true) this.out.push(encodeReply(reply, this.session.resp));
+        if (this.session.info.noReply !== true) {
+          this.append(encodeReply(reply, this.session.resp));
+          if (this.checkOutputLimit()) return;
+        }
         if (this.session.info.closeAfterReply) {
           this.flush();
           this.socket.end();
@@ -177,39 +204,45 @@ class Connection {
   }
 
   private push(p: PushReply): void {
-    if (this.closed) return;
-    this.out.push(encodeReply(p, this.session.resp));
+    if (this.closed || this.socket.destroyed) return;
+    this.append(encodeReply(p, this.session.resp));
     if (!this.running) this.flush();
     this.checkOutputLimit();
   }
 
-  /** client-output-buffer-limit pubsub 32mb 8mb 60 */
-  private checkOutputLimit(): void {
-    const pending = this.socket.writableLength;
-    if (this.session.channels.size === 0 && this.session.patterns.size === 0) return;
-    const hard = 32 * MB;
-    const soft = 8 * MB;
-    const now = Date.now();
-    if (pending > hard) return this.killSlow('hard');
-    if (pending > soft) {
-      const since = (this.session.info.softLimitSince as number | undefined) ?? now;
-      this.session.info.softLimitSince = since;
-      if (now - since >= 60_000) this.killSlow('soft');
-    } else {
-      delete this.session.info.softLimitSince;
-    }
+  private append(data: string): void {
+    this.out.push(data);
+    this.outLength += data.length;
   }
 
-  private killSlow(which: string): void {
-    this.log(`closing slow pub/sub client ${String(this.session.info.addr)}: output buffer over the ${which} limit`);
+  /**
+   * Bytes of output the server holds for this client: node's socket buffer
+   * (what the kernel has not taken) plus replies not yet written to it.
+   */
+  get outputBytes(): number {
+    return this.socket.writableLength + this.outLength;
+  }
+
+  /**
+   * Close the client if its output passes its class's limit (hard: now;
+   * soft: held too long). True when it was closed.
+   */
+  checkOutputLimit(now = Date.now()): boolean {
+    if (this.closed || this.socket.destroyed) return this.closed;
+    const cls = limitClassOf(this.session);
+    const over = overOutputLimit(this.limits.current[cls], this.outputBytes, this.softLimit, now);
+    if (over === null) return false;
+    this.log(outputLimitLogLine(this.session, now));
     this.socket.destroy();
     this.teardown();
+    return true;
   }
 
   private flush(): void {
     if (this.out.length === 0 || this.closed) return;
     const data = this.out.length === 1 ? this.out[0] : this.out.join('');
     this.out = [];
+    this.outLength = 0;
     this.socket.write(Buffer.from(data, 'latin1'));
   }
 }
