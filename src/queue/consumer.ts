@@ -40,6 +40,7 @@ import { decodeFields, type Message } from './message.ts';
 import { OrderedRunner, type TakenEntry } from './ordered.ts';
 import { validate } from './standard-schema.ts';
 import type { Topic } from './topic.ts';
+import { inProcessSpan } from './tracing.ts';
 
 export interface ConsumerOptions {
   connection: Connection;
@@ -338,7 +339,14 @@ export class Consumer<T> {
       deliveries: e.deliveries,
     };
     try {
-      await this.handler!(msg);
+      const attributes = {
+        'messaging.message.id': e.id,
+        'messaging.destination.partition.id': String(e.partition),
+        'messaging.consumer.group.name': this.options.group,
+        'messaging.client.id': this.name,
+        'brook.deliveries': e.deliveries,
+      };
+      await inProcessSpan(this.topic.name, msg.headers, attributes, async () => this.handler!(msg));
     } catch (err) {
       const error = err instanceof Error ? err.message : String(err);
       if (e.deliveries >= this.options.maxDeliveries) {

@@ -18,6 +18,7 @@ import { schedule } from './delayed.ts';
 import { encodeFields } from './message.ts';
 import { validate } from './standard-schema.ts';
 import type { Topic } from './topic.ts';
+import { inSendSpan, withTraceHeaders } from './tracing.ts';
 
 /** KEYS marker, stream. ARGV windowMs, then XADD's arguments after the key. Replies {seen, id}. */
 const SEND_ONCE = defineScript(
@@ -93,22 +94,25 @@ export class Producer<T> {
     return args;
   }
 
-  /** Send one message. */
-  async send(payload: T, o: SendOptions = {}): Promise<SendResult> {
+  /** Send one message (inside an OpenTelemetry `send` span; its context goes in the headers). */
+  async send(payload: T, options: SendOptions = {}): Promise<SendResult> {
     await this.check(payload);
-    const partition = this.topic.partitionFor(o.key);
-    const dueAt = dueTime(o);
-    if (dueAt !== undefined) {
-      if (o.idempotencyKey !== undefined) badOption('a delayed message cannot take an idempotency key');
-      const id = await schedule(this.conn, this.topic.stream(partition), dueAt, encodeFields(payload, o.key, o.headers));
-      return { id, partition, duplicate: false, dueAt };
-    }
-    if (o.idempotencyKey !== undefined) return this.sendOnce(partition, payload, o);
-    const id = (await this.conn.send(this.xadd(partition, payload, o))) as string;
-    return { id, partition, duplicate: false };
+    const partition = this.topic.partitionFor(options.key);
+    const dueAt = dueTime(options);
+    if (dueAt !== undefined && options.idempotencyKey !== undefined) badOption('a delayed message cannot take an idempotency key');
+    return inSendSpan(this.topic.name, { 'messaging.destination.partition.id': String(partition) }, async () => {
+      const o = { ...options, headers: withTraceHeaders(options.headers) };
+      if (dueAt !== undefined) {
+        const id = await schedule(this.conn, this.topic.stream(partition), dueAt, encodeFields(payload, o.key, o.headers));
+        return { id, partition, duplicate: false, dueAt };
+      }
+      if (o.idempotencyKey !== undefined) return this.sendOnce(partition, payload, o);
+      const id = (await this.conn.send(this.xadd(partition, payload, o))) as string;
+      return { id, partition, duplicate: false };
+    });
   }
 
-  /** Send many messages in one round trip; results in order. */
+  /** Send many messages in one round trip; results in order. One `send` span for the batch. */
   async sendBatch(items: Array<{ payload: T } & SendOptions>): Promise<SendResult[]> {
     for (const it of items) {
       await this.check(it.payload);
@@ -116,10 +120,12 @@ export class Producer<T> {
       if (it.delayMs !== undefined || it.at !== undefined) badOption('sendBatch does not delay messages; use send()');
     }
     const parts = items.map((it) => this.topic.partitionFor(it.key));
-    const replies = await this.conn.pipeline(items.map((it, i) => this.xadd(parts[i], it.payload, it)));
-    return replies.map((r, i) => {
-      if (r instanceof Error) throw r;
-      return { id: r as string, partition: parts[i], duplicate: false };
+    return inSendSpan(this.topic.name, { 'messaging.batch.message_count': items.length }, async () => {
+      const replies = await this.conn.pipeline(items.map((it, i) => this.xadd(parts[i], it.payload, { ...it, headers: withTraceHeaders(it.headers) })));
+      return replies.map((r, i) => {
+        if (r instanceof Error) throw r;
+        return { id: r as string, partition: parts[i], duplicate: false };
+      });
     });
   }
 
