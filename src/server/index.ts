@@ -1,0 +1,2 @@
+/** brook/server: the engine over RESP (what `brook server` runs). */
+export { BrookServer, type ServerOptions, type ConnectionInfo } from './server.ts';
