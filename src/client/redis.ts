@@ -30,6 +30,33 @@ function slotOf(cmd: Arg[]): number {
 }
 
 /**
+ * How long past its BLOCK time a blocking read may go without a reply before
+ * its link is taken for dead. Redis answers `BLOCK n` within about n ms;
+ * silence well past that means a half-open connection (a lost route, a
+ * frozen host or NAT entry) that TCP alone would not report for many minutes.
+ */
+export const BLOCK_GRACE_MS = 1000;
+
+/** The BLOCK time (ms) of an XREAD/XREADGROUP, or undefined if it does not block or blocks forever (BLOCK 0). */
+export function blockMsOf(args: Arg[]): number | undefined {
+  const name = String(args[0]).toLowerCase();
+  let i: number;
+  if (name === 'xread') i = 1;
+  else if (name === 'xreadgroup') i = 4; // after GROUP <group> <consumer>
+  else return undefined;
+  for (; i < args.length - 1; i++) {
+    const a = String(args[i]).toLowerCase();
+    if (a === 'streams') return undefined;
+    if (a === 'count') i++;
+    else if (a === 'block') {
+      const ms = Number(args[i + 1]);
+      return ms > 0 ? ms : undefined;
+    }
+  }
+  return undefined;
+}
+
+/**
  * Cluster: PUBLISH names no key, so ioredis would send each one to a random
  * node, and two publishes taken by different nodes can reach a subscriber
  * in either order. Send it to the master of the channel's slot instead, so
@@ -96,11 +123,49 @@ export class RedisConnection implements Connection {
     return Promise.race([p, closed]).finally(() => this.inFlight.delete(reject));
   }
 
+  /** When the current socket connected or became ready (for the blocking-read watchdog). */
+  private linkAt = Date.now();
+
   private constructor(
     private readonly client: Client,
     private readonly target: Exclude<Target, { kind: 'embedded' }>,
     readonly features: Features,
-  ) {}
+  ) {
+    const mark = () => (this.linkAt = Date.now());
+    client.on('connect', mark);
+    client.on('ready', mark);
+  }
+
+  /**
+   * Await a blocking read of `blockMs`, dropping the socket when it has been
+   * up for blockMs + BLOCK_GRACE_MS without the reply: ioredis then
+   * reconnects and sends the read again (entries delivered on the lost
+   * socket stay pending for this consumer, who retries them). Without this a
+   * read on a half-open link waits until TCP gives up, which can be never.
+   * Cluster clients are not watched (brook blocks at most 100 ms there).
+   */
+  private async watchBlocking<T>(reply: Promise<T>, blockMs: number): Promise<T> {
+    const c = this.client;
+    if (!(c instanceof Redis)) return reply;
+    const limit = blockMs + BLOCK_GRACE_MS;
+    let timer: NodeJS.Timeout | undefined;
+    const check = () => {
+      // A read sent on an earlier socket is resent once the new one is ready: measure from then.
+      const waited = Date.now() - this.linkAt;
+      if (waited >= limit && (c.status === 'ready' || c.status === 'connect')) {
+        c.stream?.destroy(new Error(`no reply to a blocking read within ${limit} ms: the link is taken for dead`));
+        timer = setTimeout(check, limit);
+      } else {
+        timer = setTimeout(check, Math.max(10, limit - waited));
+      }
+    };
+    timer = setTimeout(check, limit);
+    try {
+      return await reply;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
 
   static async open(target: Exclude<Target, { kind: 'embedded' }>, features?: Features): Promise<RedisConnection> {
     const client = makeClient(target);
@@ -115,7 +180,9 @@ export class RedisConnection implements Connection {
     if (this.closed) throw new BrookClientError(ClientErrorCode.Closed, 'the connection is closed');
     try {
       const rest = args.slice(1) as (string | Buffer | number)[];
-      return (await this.track((publishNode(this.client, args) ?? this.client).call(String(args[0]), ...rest))) as Reply;
+      const reply = (publishNode(this.client, args) ?? this.client).call(String(args[0]), ...rest);
+      const blockMs = blockMsOf(args);
+      return (await this.track(blockMs === undefined ? reply : this.watchBlocking(reply, blockMs))) as Reply;
     } catch (e) {
       throw toError(e);
     }
