@@ -8,7 +8,7 @@
  * trims in the same step (nothing can change in between):
  *
  *   keep from = min( policy cut-off,
- *                    for each group: min(first pending ID, first ID after last-delivered-id) )
+ *                    for each group: min(first pending ID, first entry after last-delivered-id) )
  *
  * `preview()` runs the same computation without trimming.
  */
@@ -65,8 +65,13 @@ for _, g in ipairs(redis.call('XINFO', 'GROUPS', key)) do
     elseif g[i] == 'last-delivered-id' then last = g[i + 1]
     elseif g[i] == 'pending' then pending = g[i + 1] end
   end
-  local ms, seq = string.match(last, '^(%d+)-(%d+)$')
-  local cut = ms .. '-' .. tostring(tonumber(seq) + 1)
+  -- The first entry this group has not read (or just past the end when it has read everything).
+  local unread = redis.call('XRANGE', key, '(' .. last, '+', 'COUNT', 1)[1]
+  local cut
+  if unread then cut = unread[1] else
+    local ms, seq = string.match(last, '^(%d+)-(%d+)$')
+    cut = ms .. '-' .. tostring(tonumber(seq) + 1)
+  end
   if pending > 0 then
     local p = redis.call('XPENDING', key, name)
     if lt(p[2], cut) then cut = p[2] end

@@ -56,6 +56,16 @@ for (const b of backends) {
       assert.throws(() => new Retention(t, conn, {}), /maxLen or maxAgeMs/);
     });
 
+    test('the cut-off a group sets is the first entry it has not read, across a millisecond boundary', async () => {
+      const t = topic({ name: `retms${++n}` });
+      const s = t.stream(0);
+      for (const id of ['5-1', '5-2', '6-0', '6-1']) await conn.send(['XADD', s, id, 'p', '1']);
+      await conn.send(['XGROUP', 'CREATE', s, 'g', '0']);
+      await conn.send(['XREADGROUP', 'GROUP', 'g', 'c', 'COUNT', 2, 'STREAMS', s, '>']);
+      await conn.send(['XACK', s, 'g', '5-1', '5-2']);
+      assert.deepEqual(await new Retention(t, conn, { maxLen: 1 }).apply(), [{ partition: 0, removed: 2, keepFrom: '6-0', limitedBy: 'group:g' }]);
+    });
+
     test('delayed messages wait until due, then are delivered once; at in the past delivers promptly', async () => {
       const t = topic<{ i: number }>({ name: `dl${++n}`, partitions: 2 });
       const producer = new Producer(t, { connection: conn });
