@@ -2,7 +2,11 @@
  * The queue end to end (produce -> handler -> ack) on a real redis-server,
  * against, in the same run: a hand-written ioredis XREADGROUP/XACK loop and
  * BullMQ (addBulk + a no-op Worker); also brook on the embedded backend.
- * Then produce -> handler latency at 5,000 msg/s (p50/p99).
+ * Each with one consumer in this process and with 4 consumer processes
+ * (bench/queue-worker.ts). Every throughput figure is the median of 3 runs
+ * after a warm-up run, so JIT warm-up does not decide the ratio. Then
+ * produce -> handler latency at a steady 5,000 msg/s (each message sent on
+ * its own, on schedule, whether or not earlier ones were handled): p50/p99.
  *
  *   node --import tsx bench/queue.ts        (BENCH_SCALE scales the counts)
  *
@@ -13,6 +17,8 @@
  * with `npm i --no-save bullmq`; without it the BullMQ figure is reported as
  * missing.
  */
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { Redis } from 'ioredis';
 import { connect, type Connection } from '../src/client/index.ts';
 import { Consumer, Producer, topic } from '../src/queue/index.ts';
@@ -23,18 +29,18 @@ const SCALE = Number(process.env.BENCH_SCALE ?? 1);
 const N = Math.round(50_000 * SCALE);
 const payload = { orderId: 1, item: 'x'.repeat(80) };
 
-async function brookRun(conn: Connection, name: string, concurrency: number): Promise<number> {
+async function brookRun(conn: Connection, name: string, n: number): Promise<number> {
   const t = topic({ name });
   const producer = new Producer(t, { connection: conn });
-  const c = new Consumer(t, { connection: conn, group: 'g', concurrency, blockMs: 100 });
+  const c = new Consumer(t, { connection: conn, group: 'g', concurrency: 100, blockMs: 100 });
   let handled = 0;
   let done!: () => void;
   const finished = new Promise<void>((r) => (done = r));
   const start = performance.now();
   const running = c.run(async () => {
-    if (++handled === N) done();
+    if (++handled === n) done();
   });
-  for (let i = 0; i < N; i += 1000) await producer.sendBatch(Array.from({ length: Math.min(1000, N - i) }, () => ({ payload })));
+  await produceBrook(producer, n);
   await finished;
   const ms = performance.now() - start;
   await c.stop();
@@ -42,29 +48,37 @@ async function brookRun(conn: Connection, name: string, concurrency: number): Pr
   return ms;
 }
 
-async function ioredisLoop(url: string): Promise<number> {
+async function produceBrook(producer: Producer<unknown>, n: number): Promise<void> {
+  for (let i = 0; i < n; i += 1000) await producer.sendBatch(Array.from({ length: Math.min(1000, n - i) }, () => ({ payload })));
+}
+
+async function produceLoop(r: Redis, stream: string, n: number): Promise<void> {
+  for (let i = 0; i < n; i += 1000) {
+    const p = r.pipeline();
+    for (let k = 0; k < Math.min(1000, n - i); k++) p.xadd(stream, '*', 'data', JSON.stringify(payload));
+    await p.exec();
+  }
+}
+
+async function ioredisLoop(url: string, stream: string, n: number): Promise<number> {
   const r = new Redis(url);
   const reader = new Redis(url);
-  await r.xgroup('CREATE', 'loop', 'g', '$', 'MKSTREAM');
+  await r.xgroup('CREATE', stream, 'g', '$', 'MKSTREAM');
   const start = performance.now();
   const consume = (async () => {
     let handled = 0;
-    while (handled < N) {
-      const res = (await reader.xreadgroup('GROUP', 'g', 'c', 'COUNT', 100, 'BLOCK', 100, 'STREAMS', 'loop', '>')) as Array<[string, Array<[string, string[]]>]> | null;
+    while (handled < n) {
+      const res = (await reader.xreadgroup('GROUP', 'g', 'c', 'COUNT', 100, 'BLOCK', 100, 'STREAMS', stream, '>')) as Array<[string, Array<[string, string[]]>]> | null;
       if (!res) continue;
       const ids = res[0][1].map(([id, fields]) => {
         JSON.parse(fields[1]); // the same decode work a handler would need
         return id;
       });
-      await reader.xack('loop', 'g', ...ids);
+      await reader.xack(stream, 'g', ...ids);
       handled += ids.length;
     }
   })();
-  for (let i = 0; i < N; i += 1000) {
-    const p = r.pipeline();
-    for (let k = 0; k < Math.min(1000, N - i); k++) p.xadd('loop', '*', 'data', JSON.stringify(payload));
-    await p.exec();
-  }
+  await produceLoop(r, stream, n);
   await consume;
   const ms = performance.now() - start;
   r.disconnect();
@@ -72,50 +86,100 @@ async function ioredisLoop(url: string): Promise<number> {
   return ms;
 }
 
-async function bullmq(port: number): Promise<number | null> {
-  let mod: { Queue: any; Worker: any };
+type BullMQ = { Queue: any; Worker: any };
+async function loadBullMQ(): Promise<BullMQ | null> {
   try {
-    mod = (await import('bullmq' as string)) as { Queue: any; Worker: any };
+    return (await import('bullmq' as string)) as BullMQ;
   } catch {
     return null;
   }
-  const { Queue, Worker } = mod;
+}
+
+async function bullmqAdd(mod: BullMQ, port: number, name: string, n: number): Promise<void> {
+  const q = new mod.Queue(name, { connection: { host: '127.0.0.1', port, maxRetriesPerRequest: null } });
+  for (let i = 0; i < n; i += 1000) {
+    await q.addBulk(Array.from({ length: Math.min(1000, n - i) }, () => ({ name: 'job', data: payload, opts: { removeOnComplete: true } })));
+  }
+  await q.close();
+}
+
+async function bullmqRun(mod: BullMQ, port: number, name: string, n: number): Promise<number> {
   const connection = { host: '127.0.0.1', port, maxRetriesPerRequest: null };
-  const q = new Queue('bench', { connection });
   let handled = 0;
   let done!: () => void;
   const finished = new Promise<void>((r) => (done = r));
-  const start = performance.now();
-  const w = new Worker('bench', async () => {
-    if (++handled === N) done();
+  const w = new mod.Worker(name, async () => {
+    if (++handled === n) done();
   }, { connection, concurrency: 100 });
-  for (let i = 0; i < N; i += 1000) {
-    await q.addBulk(Array.from({ length: Math.min(1000, N - i) }, () => ({ name: 'job', data: payload, opts: { removeOnComplete: true } })));
-  }
+  await w.waitUntilReady();
+  const start = performance.now();
+  await bullmqAdd(mod, port, name, n);
   await finished;
   const ms = performance.now() - start;
   await w.close();
-  await q.close();
   return ms;
 }
 
-async function latency(conn: Connection): Promise<{ p50: number; p99: number; n: number }> {
-  const t = topic<{ at: number }>({ name: 'latency' });
+/**
+ * 4 consumer processes of `kind`: start them, wait until each reads, then
+ * time `produce` until their handled counts add up to n.
+ */
+async function processes(kind: 'brook' | 'loop' | 'bullmq', url: string, name: string, n: number, produce: () => Promise<void>): Promise<number> {
+  const counts = [0, 0, 0, 0];
+  let ready = 0;
+  let onChange!: () => void;
+  const children = counts.map((_, i) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/queue-worker.ts'], {
+      env: { ...process.env, BENCH_KIND: kind, BENCH_URL: url, BENCH_NAME: name },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      if (line === 'ready') ready++;
+      else counts[i] = Number(line);
+      onChange?.();
+    });
+    return child;
+  });
+  const until = (cond: () => boolean) =>
+    new Promise<void>((r) => {
+      onChange = () => cond() && r();
+      onChange();
+    });
+  await until(() => ready === 4);
+  const start = performance.now();
+  await produce();
+  await until(() => counts.reduce((a, b) => a + b, 0) >= n);
+  const ms = performance.now() - start;
+  await Promise.all(children.map((c) => new Promise((r) => (c.once('exit', r), c.kill('SIGTERM')))));
+  return ms;
+}
+
+/** Median of 3 runs after one warm-up run (at a quarter of n). */
+async function median(run: (name: string, n: number) => Promise<number>, prefix: string): Promise<number> {
+  await run(`${prefix}-warm`, Math.max(1000, Math.round(N / 4)));
+  const ms: number[] = [];
+  for (let i = 0; i < 3; i++) ms.push(await run(`${prefix}-${i}`, N));
+  return ms.sort((a, b) => a - b)[1];
+}
+
+async function latency(conn: Connection, name: string, seconds: number): Promise<{ p50: number; p99: number; n: number }> {
+  const t = topic<{ at: number }>({ name });
   const producer = new Producer(t, { connection: conn });
   const c = new Consumer(t, { connection: conn, group: 'g', concurrency: 16, blockMs: 100, startId: '$' });
   const lat: number[] = [];
   const running = c.run(async (m) => void lat.push(performance.timeOrigin + performance.now() - m.payload.at));
   await new Promise((r) => setTimeout(r, 200));
   const rate = 5000;
-  const total = Math.round(10_000 * SCALE);
+  const total = Math.round(rate * seconds);
   const start = performance.now();
-  for (let i = 0; i < total; i += 50) {
-    // 50 messages every 10 ms = 5,000 msg/s, each sent on its own (not batched).
-    const due = start + (i / rate) * 1000;
-    const wait = due - performance.now();
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    await Promise.all(Array.from({ length: 50 }, () => producer.send({ at: performance.timeOrigin + performance.now() })));
+  const sends: Promise<unknown>[] = [];
+  // Open loop: every millisecond or so, send what the schedule says is due, one message per send.
+  for (let sent = 0; sent < total; ) {
+    const due = Math.min(total, Math.floor(((performance.now() - start) / 1000) * rate));
+    for (; sent < due; sent++) sends.push(producer.send({ at: performance.timeOrigin + performance.now() }));
+    await new Promise((r) => setTimeout(r, 1));
   }
+  await Promise.all(sends);
   while (lat.length < total) await new Promise((r) => setTimeout(r, 10));
   await c.stop();
   await running;
@@ -127,22 +191,47 @@ async function latency(conn: Connection): Promise<{ p50: number; p99: number; n:
 const redis = await startRedis();
 try {
   const conn = await connect(redis.url);
-  const loopMs = await ioredisLoop(redis.url);
-  const brookMs = await brookRun(conn, 'e2e', 100);
-  const bullMs = await bullmq(redis.port);
+  const bull = await loadBullMQ();
+  const missing = { bullmq: 'not installed (npm i --no-save bullmq)' };
+  const loopMs = await median((name, n) => ioredisLoop(redis.url, name, n), 'loop');
+  const brookMs = await median((name, n) => brookRun(conn, name, n), 'e2e');
+  const bullMs = bull && (await median((name, n) => bullmqRun(bull, redis.port, name, n), 'bull'));
   report({
     bench: 'queue', backend: 'redis-server', kind: 'end-to-end-1-consumer', n: N,
     brook_ops: opsPerSec(N, brookMs), loop_ops: opsPerSec(N, loopMs), vs_loop: ratio(loopMs, brookMs),
-    ...(bullMs === null ? { bullmq: 'not installed (npm i --no-save bullmq)' } : { bullmq_ops: opsPerSec(N, bullMs), vs_bullmq: ratio(bullMs, brookMs) }),
+    ...(bullMs === null ? missing : { bullmq_ops: opsPerSec(N, bullMs), vs_bullmq: ratio(bullMs, brookMs) }),
     targets: { vs_loop: 0.7, vs_bullmq: 5 },
   });
-  const lat = await latency(conn);
+
+  const admin = new Redis(redis.url);
+  const loop4 = await median(async (name, n) => {
+    await admin.xgroup('CREATE', name, 'g', '$', 'MKSTREAM');
+    return processes('loop', redis.url, name, n, () => produceLoop(admin, name, n));
+  }, 'loop4');
+  const brook4 = await median(async (name, n) => {
+    const t = topic({ name });
+    await conn.send(['XGROUP', 'CREATE', t.stream(0), 'g', '$', 'MKSTREAM']);
+    return processes('brook', redis.url, name, n, () => produceBrook(new Producer(t, { connection: conn }), n));
+  }, 'brook4');
+  const bull4 = bull && (await median((name, n) => processes('bullmq', redis.url, name, n, () => bullmqAdd(bull, redis.port, name, n)), 'bull4'));
+  admin.disconnect();
+  report({
+    bench: 'queue', backend: 'redis-server', kind: 'end-to-end-4-consumer-processes', n: N,
+    brook_ops: opsPerSec(N, brook4), loop_ops: opsPerSec(N, loop4), vs_loop: ratio(loop4, brook4),
+    ...(bull4 === null ? missing : { bullmq_ops: opsPerSec(N, bull4), vs_bullmq: ratio(bull4, brook4) }),
+    targets: { vs_loop: 0.7, vs_bullmq: 5 },
+  });
+
+  await latency(conn, 'latency-warm', 1);
+  const lat = await latency(conn, 'latency', 2 * SCALE);
   report({ bench: 'queue', backend: 'redis-server', kind: 'latency-at-5000-per-s', ...lat, unit: 'ms', target_p99: 2 });
   await conn.close();
+
   const embedded = await connect('brook://memory');
-  const embMs = await brookRun(embedded, 'e2e', 100);
+  const embMs = await median((name, n) => brookRun(embedded, name, n), 'e2e');
   report({ bench: 'queue', backend: 'embedded', kind: 'end-to-end-1-consumer', n: N, brook_ops: opsPerSec(N, embMs), vs_redis_loop: ratio(loopMs, embMs) });
-  const elat = await latency(embedded);
+  await latency(embedded, 'latency-warm', 1);
+  const elat = await latency(embedded, 'latency', 2 * SCALE);
   report({ bench: 'queue', backend: 'embedded', kind: 'latency-at-5000-per-s', ...elat, unit: 'ms' });
   await embedded.close();
 } finally {
