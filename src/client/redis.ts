@@ -68,6 +68,21 @@ function publishNode(client: Client, args: Arg[]): Redis | undefined {
   return client.nodes('master').find((n) => `${n.options.host}:${n.options.port}` === owner);
 }
 
+const BLOCKING = new Set(['blpop', 'brpop', 'blmove', 'brpoplpush', 'blmpop', 'bzpopmin', 'bzpopmax', 'bzmpop', 'wait', 'waitaof']);
+
+/** Commands that may legitimately wait without a reply (the reply watchdog leaves them alone). */
+function isBlocking(args: Arg[]): boolean {
+  const name = String(args[0]).toLowerCase();
+  if (BLOCKING.has(name)) return true;
+  if (name !== 'xread' && name !== 'xreadgroup') return false;
+  for (const a of args) {
+    const s = String(a).toLowerCase();
+    if (s === 'block') return true;
+    if (s === 'streams') return false;
+  }
+  return false;
+}
+
 function toError(e: unknown): Error {
   if (e instanceof Error && e.name === 'ReplyError') return new RedisReplyError(e.message, { cause: e });
   if (e instanceof Error && /Connection is closed/.test(e.message)) {
@@ -115,12 +130,44 @@ export class RedisConnection implements Connection {
   /** Rejecters of commands in flight: close() fails them (ioredis would keep them for a reconnect). */
   private readonly inFlight = new Set<(e: Error) => void>();
 
-  /** Race `p` against close(). */
-  private track<T>(p: Promise<T>): Promise<T> {
+  /** Race `p` against close(). Commands that do not block count for the reply watchdog. */
+  private track<T>(p: Promise<T>, blocking = false): Promise<T> {
     let reject!: (e: Error) => void;
     const closed = new Promise<never>((_, r) => (reject = r));
     this.inFlight.add(reject);
-    return Promise.race([p, closed]).finally(() => this.inFlight.delete(reject));
+    if (!blocking) this.startWaiting();
+    return Promise.race([p, closed]).finally(() => {
+      this.inFlight.delete(reject);
+      if (!blocking) {
+        this.waiting--;
+        this.progressAt = Date.now();
+      }
+    });
+  }
+
+  /** Non-blocking commands awaiting a reply, and when the link last made progress. */
+  private waiting = 0;
+  private progressAt = Date.now();
+  private replyWatch: NodeJS.Timeout | undefined;
+
+  /**
+   * The reply watchdog: a command with no reply for replyTimeoutMs (and no
+   * other reply meanwhile) while the socket is up means a dead link that TCP
+   * may not report for many minutes. Drop the socket: ioredis reconnects and
+   * resends what was in flight. Not for Cluster clients.
+   */
+  private startWaiting(): void {
+    if (this.waiting++ === 0) this.progressAt = Date.now();
+    const limit = this.target.replyTimeoutMs;
+    const c = this.client;
+    if (this.replyWatch !== undefined || !(limit > 0) || !(c instanceof Redis)) return;
+    this.replyWatch = setInterval(() => {
+      if (this.waiting === 0 || c.status !== 'ready') return;
+      if (Date.now() - Math.max(this.progressAt, this.linkAt) < limit) return;
+      c.stream?.destroy(new Error(`no reply within ${limit} ms: the link is taken for dead`));
+      this.progressAt = Date.now();
+    }, Math.max(20, Math.min(1000, Math.floor(limit / 4))));
+    this.replyWatch.unref();
   }
 
   /** When the current socket connected or became ready (for the blocking-read watchdog). */
@@ -182,7 +229,7 @@ export class RedisConnection implements Connection {
       const rest = args.slice(1) as (string | Buffer | number)[];
       const reply = (publishNode(this.client, args) ?? this.client).call(String(args[0]), ...rest);
       const blockMs = blockMsOf(args);
-      return (await this.track(blockMs === undefined ? reply : this.watchBlocking(reply, blockMs))) as Reply;
+      return (await this.track(blockMs === undefined ? reply : this.watchBlocking(reply, blockMs), blockMs !== undefined || isBlocking(args))) as Reply;
     } catch (e) {
       throw toError(e);
     }
@@ -270,6 +317,7 @@ export class RedisConnection implements Connection {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    clearInterval(this.replyWatch);
     for (const s of this.subscribers) s.disconnect();
     const closedError = new BrookClientError(ClientErrorCode.Closed, 'the connection is closed');
     for (const reject of this.inFlight) reject(closedError);

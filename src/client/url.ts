@@ -5,14 +5,36 @@
  *   redis://[user:pass@]host[:port][/db] and rediss:// (TLS)
  *   redis+sentinel://[pass@]host:port[,host:port...]/masterName[/db]
  *   redis+cluster://[pass@]host:port[,host:port...]
+ *   any server URL may end in ?replyTimeoutMs=<ms> (see LinkOptions)
  */
 import { BrookClientError, ClientErrorCode } from './errors.ts';
 
 export type Target =
   | { kind: 'embedded'; dir?: string }
-  | { kind: 'redis'; host: string; port: number; db: number; username?: string; password?: string; tls: boolean }
-  | { kind: 'sentinel'; sentinels: Array<{ host: string; port: number }>; name: string; db: number; password?: string }
-  | { kind: 'cluster'; nodes: Array<{ host: string; port: number }>; password?: string };
+  | ({ kind: 'redis'; host: string; port: number; db: number; username?: string; password?: string; tls: boolean } & LinkOptions)
+  | ({ kind: 'sentinel'; sentinels: Array<{ host: string; port: number }>; name: string; db: number; password?: string } & LinkOptions)
+  | ({ kind: 'cluster'; nodes: Array<{ host: string; port: number }>; password?: string } & LinkOptions);
+
+/** Query parameters of a server URL (`redis://host:6379?replyTimeoutMs=5000`). */
+export interface LinkOptions {
+  /**
+   * A command (other than a blocking read, which has its own limit) that has
+   * had no reply for this long while the link is up takes the socket for
+   * dead: it is dropped, ioredis reconnects and resends. 0 turns it off.
+   * @defaultValue 30000
+   */
+  replyTimeoutMs: number;
+}
+
+function linkOptions(url: string, query: string | undefined): LinkOptions {
+  const o: LinkOptions = { replyTimeoutMs: 30_000 };
+  for (const [k, v] of new URLSearchParams(query ?? '')) {
+    if (k !== 'replyTimeoutMs') bad(url, `unknown parameter '${k}' (replyTimeoutMs)`);
+    if (!/^\d+$/.test(v)) bad(url, `replyTimeoutMs must be a whole number of ms, got '${v}'`);
+    o.replyTimeoutMs = Number(v);
+  }
+  return o;
+}
 
 function bad(url: string, why: string): never {
   throw new BrookClientError(ClientErrorCode.BadUrl, `cannot use connection URL '${url}': ${why}`);
@@ -41,6 +63,11 @@ function credentials(url: string, auth: string | undefined): { username?: string
   return i < 0 ? { password: dec(auth) } : { username: dec(auth.slice(0, i)) || undefined, password: dec(auth.slice(i + 1)) };
 }
 
+function splitOnce(s: string, sep: string): [string, string | undefined] {
+  const i = s.indexOf(sep);
+  return i < 0 ? [s, undefined] : [s.slice(0, i), s.slice(i + 1)];
+}
+
 export function parseUrl(url: string): Target {
   const m = /^([a-z+]+):\/\/(.*)$/i.exec(url);
   if (!m) bad(url, 'expected scheme://...');
@@ -51,9 +78,11 @@ export function parseUrl(url: string): Target {
     if (rest.startsWith('/') && rest.length > 1) return { kind: 'embedded', dir: rest };
     bad(url, "use brook://memory or brook:///absolute/path");
   }
-  const at = rest.lastIndexOf('@');
-  const auth = at >= 0 ? rest.slice(0, at) : undefined;
-  const after = at >= 0 ? rest.slice(at + 1) : rest;
+  const [beforeQuery, query] = splitOnce(rest, '?');
+  const link = linkOptions(url, query);
+  const at = beforeQuery.lastIndexOf('@');
+  const auth = at >= 0 ? beforeQuery.slice(0, at) : undefined;
+  const after = at >= 0 ? beforeQuery.slice(at + 1) : beforeQuery;
   const [hostsPart, ...path] = after.split('/');
   if (!hostsPart) bad(url, 'no host');
   const cred = credentials(url, auth);
@@ -65,15 +94,15 @@ export function parseUrl(url: string): Target {
   if (scheme === 'redis' || scheme === 'rediss') {
     const hosts = hostPorts(url, hostsPart);
     if (hosts.length !== 1) bad(url, 'one host expected (use redis+cluster:// or redis+sentinel:// for several)');
-    return { kind: 'redis', ...hosts[0], db: dbOf(path[0]), ...cred, tls: scheme === 'rediss' };
+    return { kind: 'redis', ...hosts[0], db: dbOf(path[0]), ...cred, tls: scheme === 'rediss', ...link };
   }
   if (scheme === 'redis+sentinel') {
     if (!path[0]) bad(url, 'the master name is missing: redis+sentinel://host:port/mymaster');
-    return { kind: 'sentinel', sentinels: hostPorts(url, hostsPart), name: decodeURIComponent(path[0]), db: dbOf(path[1]), password: cred.password };
+    return { kind: 'sentinel', sentinels: hostPorts(url, hostsPart), name: decodeURIComponent(path[0]), db: dbOf(path[1]), password: cred.password, ...link };
   }
   if (scheme === 'redis+cluster') {
     if (path.some((p) => p !== '')) bad(url, 'Cluster has no databases: drop the /path');
-    return { kind: 'cluster', nodes: hostPorts(url, hostsPart), password: cred.password };
+    return { kind: 'cluster', nodes: hostPorts(url, hostsPart), password: cred.password, ...link };
   }
   bad(url, `unknown scheme '${scheme}' (brook, redis, rediss, redis+sentinel, redis+cluster)`);
 }

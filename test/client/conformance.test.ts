@@ -101,12 +101,16 @@ for (const b of backends) {
 test('connection URLs: every form parses; bad ones fail with the reason', () => {
   assert.deepEqual(parseUrl('brook://memory'), { kind: 'embedded' });
   assert.deepEqual(parseUrl('brook:///var/data'), { kind: 'embedded', dir: '/var/data' });
-  assert.deepEqual(parseUrl('redis://u:p%40ss@h:6380/2'), { kind: 'redis', host: 'h', port: 6380, db: 2, username: 'u', password: 'p@ss', tls: false });
+  assert.deepEqual(parseUrl('redis://u:p%40ss@h:6380/2'), { kind: 'redis', host: 'h', port: 6380, db: 2, username: 'u', password: 'p@ss', tls: false, replyTimeoutMs: 30_000 });
   assert.equal((parseUrl('rediss://h') as { tls: boolean }).tls, true);
   assert.deepEqual(parseUrl('redis+sentinel://a:26379,b:26380/mymaster'), {
-    kind: 'sentinel', sentinels: [{ host: 'a', port: 26379 }, { host: 'b', port: 26380 }], name: 'mymaster', db: 0, password: undefined,
+    kind: 'sentinel', sentinels: [{ host: 'a', port: 26379 }, { host: 'b', port: 26380 }], name: 'mymaster', db: 0, password: undefined, replyTimeoutMs: 30_000,
   });
-  assert.deepEqual(parseUrl('redis+cluster://a:7000,b:7001'), { kind: 'cluster', nodes: [{ host: 'a', port: 7000 }, { host: 'b', port: 7001 }], password: undefined });
+  assert.deepEqual(parseUrl('redis+cluster://a:7000,b:7001'), { kind: 'cluster', nodes: [{ host: 'a', port: 7000 }, { host: 'b', port: 7001 }], password: undefined, replyTimeoutMs: 30_000 });
+  assert.equal((parseUrl('redis://h:1/3?replyTimeoutMs=2500') as { replyTimeoutMs: number }).replyTimeoutMs, 2500);
+  assert.equal((parseUrl('redis://h?replyTimeoutMs=0') as { db: number; replyTimeoutMs: number }).replyTimeoutMs, 0);
+  assert.throws(() => parseUrl('redis://h?replyTimeoutMs=soon'), /whole number/);
+  assert.throws(() => parseUrl('redis://h?timeout=1'), /unknown parameter 'timeout'/);
   assert.throws(() => parseUrl('brook://elsewhere'), /brook:\/\/memory/);
   assert.throws(() => parseUrl('redis+sentinel://a:1'), /master name/);
   assert.throws(() => parseUrl('redis://h:99999'), /out of range/);

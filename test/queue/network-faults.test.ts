@@ -218,3 +218,31 @@ test('a half-open link (live connections hang, new ones work): the blocked reade
     await c.stop();
   }
 });
+
+test('a link that hangs for good: a command with no reply past replyTimeoutMs drops the socket, and the consumer goes on', { timeout: 60_000 }, async () => {
+  const t = topic<{ i: number }>({ name: 'deadlink', partitions: 1 });
+  const conn = await connect(`${proxy.url}?replyTimeoutMs=1000`);
+  const seen = new Set<number>();
+  const c = new Consumer(t, { connection: conn, group: 'g', concurrency: 4, blockMs: 300, claimIdleMs: 60_000, heartbeatMs: 5000, scanIntervalMs: 100 });
+  const running = c.run((m) => void seen.add(m.payload.i));
+  const producer = new Producer(t, { connection: admin });
+  try {
+    await producer.send({ i: 0 });
+    await until(() => seen.has(0), 10_000, 'the first message');
+    // Every connection the consumer has now hangs and never comes back; new ones work.
+    proxy.stall(true, 'live');
+    const frozenAt = Date.now();
+    for (let i = 1; i <= 20; i++) await producer.send({ i });
+    await until(
+      async () => seen.size === 21 && Object.values(await pendingAndLag(t as Topic<unknown>)).every((v) => v === 0),
+      20_000,
+      'every message handled and acked on new sockets',
+    );
+    console.log(`# dead link: all handled and acked ${Date.now() - frozenAt} ms after the freeze (replyTimeoutMs 1000, blockMs 300)`);
+  } finally {
+    await c.stop();
+    await running;
+    proxy.stall(false);
+    await conn.close();
+  }
+});
