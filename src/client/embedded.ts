@@ -10,6 +10,7 @@ import {
   ErrorReply,
   MapReply,
   NULL_ARRAY,
+  PairsReply,
   PushReply,
   SetReply,
   SimpleString,
@@ -34,6 +35,7 @@ export function convert(r: EngineReply): Reply | RedisReplyError {
   if (Array.isArray(r)) return r.map((x) => convertInner(x));
   if (r instanceof SimpleString) return r.value;
   if (r instanceof ErrorReply) return new RedisReplyError(r.message);
+  if (r instanceof PairsReply) return r.entries.map((x) => convertInner(x));
   if (r instanceof MapReply) {
     if (r.resp2Pairs) {
       const out: Reply[] = [];

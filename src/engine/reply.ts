@@ -16,6 +16,7 @@
  *   SimpleString      +OK                   +OK
  *   ErrorReply        -ERR ...              -ERR ...
  *   MapReply          *<2n> flat array      %<n> map
+ *   PairsReply        *<2n> flat array      *<n> array of 2-arrays
  *   SetReply          *<n> array            ~<n> set
  *   DoubleReply       $ bulk "3.5"          ,3.5
  *   PushReply         *<n> array            ><n> push
@@ -50,6 +51,15 @@ export class MapReply {
   ) {}
 }
 
+/**
+ * Pairs that RESP3 nests: member, score, member, score, ... flat. RESP2
+ * (and scripts in RESP2) get a flat array, RESP3 an array of [member, score]
+ * arrays: ZRANGE ... WITHSCORES and ZPOPMIN with a count, as in Redis 7.0.
+ */
+export class PairsReply {
+  constructor(readonly entries: Reply[]) {}
+}
+
 export class SetReply {
   constructor(readonly items: Reply[]) {}
 }
@@ -77,6 +87,7 @@ export type Reply =
   | SimpleString
   | ErrorReply
   | MapReply
+  | PairsReply
   | SetReply
   | DoubleReply
   | PushReply;

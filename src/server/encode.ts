@@ -8,6 +8,7 @@ import {
   ErrorReply,
   MapReply,
   NULL_ARRAY,
+  PairsReply,
   PushReply,
   SetReply,
   SimpleString,
@@ -36,6 +37,12 @@ export function encodeReply(r: Reply, resp: 2 | 3): string {
     }
     let out = `%${r.entries.length / 2}\r\n`;
     for (const e of r.entries) out += encodeReply(e, resp);
+    return out;
+  }
+  if (r instanceof PairsReply) {
+    if (resp === 2) return encodeArray('*', r.entries, resp);
+    let out = `*${r.entries.length / 2}\r\n`;
+    for (let i = 0; i < r.entries.length; i += 2) out += '*2\r\n' + encodeReply(r.entries[i], resp) + encodeReply(r.entries[i + 1], resp);
     return out;
   }
   if (r instanceof SetReply) return encodeArray(resp === 3 ? '~' : '*', r.items, resp);

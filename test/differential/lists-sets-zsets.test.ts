@@ -7,7 +7,8 @@
  */
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { assertRandomSequencesMatch, sortBulkArray, useDiffPair } from '../support/differential.ts';
+import assert from 'node:assert/strict';
+import { assertRandomSequencesMatch, compareSequence, showMismatch, sortBulkArray, useDiffPair } from '../support/differential.ts';
 
 const RUNS = Number(process.env.DIFF_RUNS ?? 200);
 const LEN = Number(process.env.DIFF_LEN ?? 30);
@@ -103,4 +104,67 @@ test('random list, set and sorted set sequences match redis-server reply for rep
       await p.session.call(['DISCARD']);
     },
   });
+});
+
+test('the same in RESP3 (HELLO 3): maps, sets, doubles and nested score pairs match too', async () => {
+  const hello = async (p: ReturnType<typeof current>, v: string) => {
+    await p.redis.call(['DISCARD']);
+    await p.session.call(['DISCARD']);
+    await p.redis.call(['HELLO', v]);
+    await p.session.call(['HELLO', v]);
+  };
+  try {
+    await assertRandomSequencesMatch(current(), cmd, {
+      normalise: (reply, argv) => (argv[0].toUpperCase() === 'SMEMBERS' ? sortBulkArray(reply.replace(/^~/, '*')) : reply),
+      runs: Math.ceil(RUNS / 2),
+      len: LEN,
+      seed: SEED + 1,
+      prepare: (p) => hello(p, '3'),
+    });
+  } finally {
+    await hello(current(), '2');
+  }
+});
+
+test('score replies in RESP2 and RESP3: flat pairs, nested pairs, doubles (fixed corpus)', async () => {
+  const p = current();
+  const corpus: string[][] = [
+    ['ZADD', 'z', '1.5', 'a', '2', 'b', '-inf', 'c', '1e3', 'd'],
+    ['ZRANGE', 'z', '0', '-1', 'WITHSCORES'],
+    ['ZRANGE', 'z', '0', '-1', 'WITHSCORES', 'REV'],
+    ['ZRANGE', 'z', '(1', '+inf', 'BYSCORE', 'LIMIT', '0', '2', 'WITHSCORES'],
+    ['ZRANGEBYSCORE', 'z', '-inf', '+inf', 'WITHSCORES'],
+    ['ZREVRANGEBYSCORE', 'z', '+inf', '-inf', 'WITHSCORES', 'LIMIT', '1', '2'],
+    ['ZREVRANGE', 'z', '0', '1', 'WITHSCORES'],
+    ['ZRANGE', 'z', '5', '9', 'WITHSCORES'],
+    ['ZSCORE', 'z', 'a'],
+    ['ZINCRBY', 'z', '0.25', 'a'],
+    ['ZADD', 'z', 'INCR', '1', 'b'],
+    ['ZPOPMIN', 'z'],
+    ['ZPOPMAX', 'z', '2'],
+    ['ZPOPMIN', 'z', '1'],
+    ['ZPOPMIN', 'nokey', '2'],
+    ['ZPOPMIN', 'nokey'],
+    ['ZADD', 'z', '3', 'e'],
+    ['BZPOPMIN', 'z', '0.01'],
+    ['BZPOPMAX', 'z', 'nokey', '0.01'],
+    ['MULTI'],
+    ['ZADD', 'q', '1', 'x', '2', 'y'],
+    ['ZRANGE', 'q', '0', '-1', 'WITHSCORES'],
+    ['ZPOPMIN', 'q', '5'],
+    ['EXEC'],
+    ['HSET', 'h', 'f', 'v'],
+    ['HGETALL', 'h'],
+    ['EVAL', "redis.setresp(3); return redis.call('ZRANGE', KEYS[1], 0, -1, 'WITHSCORES')", '1', 'z'],
+    ['EVAL', "return redis.call('ZRANGE', KEYS[1], 0, -1, 'WITHSCORES')", '1', 'z'],
+  ];
+  for (const v of ['2', '3']) {
+    await p.reset();
+    await p.redis.call(['HELLO', v]);
+    await p.session.call(['HELLO', v]);
+    const m = await compareSequence(p, corpus);
+    assert.equal(m && showMismatch(m, corpus), null, `RESP${v}`);
+  }
+  await p.redis.call(['HELLO', '2']);
+  await p.session.call(['HELLO', '2']);
 });

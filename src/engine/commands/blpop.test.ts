@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { testEngine } from '../testing/helpers.ts';
-import { DoubleReply, NULL_ARRAY } from '../reply.ts';
+import { DoubleReply, NULL_ARRAY, PairsReply } from '../reply.ts';
 
 test('BLPOP waiters are served FIFO by a push, one element each; the served pops are propagated as LPOP', async () => {
   const t = testEngine();
@@ -41,6 +41,6 @@ test('BZPOPMIN is woken by ZADD with the lowest member', async () => {
   const p = c.call(['BZPOPMIN', 'z', '0']);
   t.run('ZADD', 'z', '5', 'five', '1', 'one');
   assert.deepEqual(await p, ['z', 'one', new DoubleReply(1)]);
-  assert.deepEqual(t.run('ZRANGE', 'z', '0', '-1', 'WITHSCORES'), ['five', new DoubleReply(5)]);
+  assert.deepEqual(t.run('ZRANGE', 'z', '0', '-1', 'WITHSCORES'), new PairsReply(['five', new DoubleReply(5)]));
   t.close();
 });

@@ -34,7 +34,9 @@ function zpop(ctx: Context, argv: string[], max: boolean): Reply {
   }
   const r = popN(ctx, argv[1], max, count);
   if (r instanceof ErrorReply) return r;
-  return r === undefined ? [] : membersReply(r, true);
+  if (r === undefined) return [];
+  // With a count, RESP3 nests the pairs; without, one flat member, score.
+  return argv.length === 3 ? membersReply(r, true) : r.flatMap(([m, s]) => [m, new DoubleReply(s)]);
 }
 
 function bzpop(ctx: Context, argv: string[], max: boolean): Reply | Block {

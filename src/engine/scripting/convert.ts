@@ -18,6 +18,7 @@ import {
   ErrorReply,
   MapReply,
   NULL_ARRAY,
+  PairsReply,
   PushReply,
   SetReply,
   SimpleString,
@@ -76,6 +77,12 @@ export function pushReply(L: LuaState, r: Reply, resp: 2 | 3): void {
   if (r instanceof DoubleReply) {
     if (resp === 3) return pushSingleField(L, 'double', () => lua.lua_pushnumber(L, r.value));
     return pushBinary(L, formatDouble17g(r.value));
+  }
+  if (r instanceof PairsReply) {
+    if (resp === 2) return pushArray(L, r.entries, resp);
+    const pairs: Reply[] = [];
+    for (let i = 0; i < r.entries.length; i += 2) pairs.push([r.entries[i], r.entries[i + 1]]);
+    return pushArray(L, pairs, resp);
   }
   if (r instanceof MapReply) {
     if (resp === 2) {

@@ -1,6 +1,6 @@
 /** Shared steps of the sorted set commands. */
 import type { Context } from '../command.ts';
-import { DoubleReply, ErrorReply, type Reply } from '../reply.ts';
+import { DoubleReply, PairsReply, ErrorReply, type Reply } from '../reply.ts';
 import type { ZSetValue } from '../types.ts';
 import { SortedSet } from './sorted-set.ts';
 
@@ -20,12 +20,10 @@ export function zsetRemoved(ctx: Context, key: string, z: ZSetValue, n: number):
   ctx.dirty(n);
 }
 
-/** Members, with their scores after each when asked (RESP2's flat shape). */
+/** Members, with their scores when asked: flat in RESP2, [member, score] pairs in RESP3. */
 export function membersReply(items: Array<[string, number]>, withScores: boolean): Reply {
+  if (!withScores) return items.map(([m]) => m);
   const out: Reply[] = [];
-  for (const [m, s] of items) {
-    out.push(m);
-    if (withScores) out.push(new DoubleReply(s));
-  }
-  return out;
+  for (const [m, s] of items) out.push(m, new DoubleReply(s));
+  return new PairsReply(out);
 }
