@@ -22,19 +22,37 @@ function backlen(l: number): number {
 
 /** Size of an integer element (value as a bigint or a safe number). */
 export function lpIntSize(v: number | bigint): number {
-  const n = typeof v === 'bigint' ? v : BigInt(v);
-  if (n >= 0n && n <= 127n) return 2;
-  if (n >= -4096n && n <= 4095n) return 3;
-  if (n >= -32768n && n <= 32767n) return 4;
-  if (n >= -8388608n && n <= 8388607n) return 5;
-  if (n >= -2147483648n && n <= 2147483647n) return 6;
+  if (typeof v === 'number') return lpNumberSize(v);
+  if (v >= -2147483648n && v <= 2147483647n) return lpNumberSize(Number(v));
+  return 10;
+}
+
+/** lpIntSize for a number (exact below 2^53, which covers every threshold). */
+function lpNumberSize(n: number): number {
+  if (n >= 0 && n <= 127) return 2;
+  if (n >= -4096 && n <= 4095) return 3;
+  if (n >= -32768 && n <= 32767) return 4;
+  if (n >= -8388608 && n <= 8388607) return 5;
+  if (n >= -2147483648 && n <= 2147483647) return 6;
   return 10;
 }
 
 /** Fast path for small non-negative numbers (counts, flags). */
 export function lpSmallIntSize(v: number): number {
   if (v >= 0 && v <= 127) return 2;
-  return lpIntSize(v);
+  return lpNumberSize(v);
+}
+
+const SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+/**
+ * Size of the int64 element `a - b` (wrapped to 64 bits, as Redis stores an
+ * entry's ID relative to the node's master ID).
+ */
+export function lpDeltaSize(a: bigint, b: bigint): number {
+  if (a === b) return 2;
+  if (a <= SAFE && b <= SAFE) return lpNumberSize(Number(a) - Number(b));
+  return lpIntSize(BigInt.asIntN(64, a - b));
 }
 
 const INT_LIKE = /^(0|-?[1-9][0-9]{0,19})$/;
@@ -44,7 +62,9 @@ const INT64_MAX = 9223372036854775807n;
 /** Size of a string element (stored as an integer when it is a strict int64). */
 export function lpStringSize(s: string): number {
   const len = s.length;
-  if (len <= 20 && len > 0 && INT_LIKE.test(s)) {
+  // Only strings starting with a digit or '-' can be integers; skip the regex otherwise.
+  const c = len > 0 ? s.charCodeAt(0) : 0;
+  if (len <= 20 && ((c >= 48 && c <= 57) || c === 45) && INT_LIKE.test(s)) {
     const v = BigInt(s);
     if (v >= INT64_MIN && v <= INT64_MAX) return lpIntSize(v);
   }

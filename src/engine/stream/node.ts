@@ -1,31 +1,115 @@
 /**
  * A stream node: the counterpart of one listpack in Redis's radix tree.
  *
- *   master   ID of the first entry ever added to the node (the rax key);
- *            IDs are kept as 64-bit ms / seq in typed arrays
+ *   master   ID of the first entry ever added to the node (the rax key)
  *   fields   the master fields: the first entry's field names. An entry with
  *            exactly these fields stores only its values (SAMEFIELDS).
  *   entries  0..size-1 in ID order, live or deleted (tombstones stay until
  *            the whole node goes, as in Redis)
  *
- * Element storage: entry i owns elements elemStart[i] .. elemStart[i+1]-1:
+ * Elements: entry i owns elements first(i) .. first(i+1)-1:
  *   SAMEFIELDS:  v1 .. vN               (N = fields.length)
  *   otherwise:   f1 v1 .. fN vN
- * While the node is the stream's tail ("open"), elements live in a JS array.
- * When a new node is started the old one is sealed: its elements are joined
- * into one binary string with an end-offset table, so a sealed node costs a
- * few bytes per element instead of a JS string header each.
+ *
+ * Open node (the stream's tail, the only one taking appends): IDs, flags and
+ * elements live in plain JS arrays, cheap to grow.
+ *
+ * Sealed node (every other one): packed into two binary strings, so a node
+ * costs two string headers however many entries it holds and allocates
+ * nothing outside the JS heap:
+ *
+ *   blob   every element, concatenated
+ *   index  size fixed-width records, then one end offset per element
+ *
+ *     record i:  [flags:1][ms - masterMs : wMs][seq : wSeq][first(i) : wOff]
+ *     ends:      [end of element 0 in blob : wOff][end of element 1] ...
+ *
+ * Widths (bytes, little-endian) are the fewest that hold the node's largest
+ * value, chosen when it is sealed: typically 1-2 each, so an entry's
+ * metadata is a few bytes where typed arrays took 25+. A deleted flag on a
+ * sealed node goes to `dead`, allocated on the first deletion.
  *
  * `lpBytes` tracks the size Redis's listpack would have, so node boundaries
  * (and therefore `~` trimming) match Redis exactly.
  */
-import { LP_EMPTY_BYTES, lpIntSize, lpSmallIntSize, lpStringSize } from './listpack-size.ts';
+import { LP_EMPTY_BYTES, lpDeltaSize, lpSmallIntSize, lpStringSize } from './listpack-size.ts';
 import type { StreamId } from './id.ts';
 
 export const FLAG_DELETED = 1;
 export const FLAG_SAMEFIELDS = 2;
 
 const U64 = 0xffffffffffffffffn;
+
+/** The arrays of an open node. */
+interface OpenData {
+  ms: bigint[];
+  seq: bigint[];
+  /** FLAG_* bits per entry. */
+  flags: number[];
+  /** first(i); first(size) = elems.length. */
+  first: number[];
+  elems: string[];
+}
+
+/** Scratch space for building sealed indexes; grown on demand, shared by all nodes. */
+let scratch = Buffer.allocUnsafe(4096);
+
+/** Bytes needed to hold v (>= 0) little-endian. */
+function widthOf(v: bigint): number {
+  let w = 0;
+  while (v > 0n) {
+    w++;
+    v >>= 8n;
+  }
+  return w;
+}
+
+function widthOfNumber(v: number): number {
+  let w = 0;
+  while (v > 0) {
+    w++;
+    v = Math.floor(v / 256);
+  }
+  return w;
+}
+
+function writeNumber(buf: Buffer, off: number, v: number, w: number): void {
+  for (let k = 0; k < w; k++) {
+    buf[off + k] = v % 256;
+    v = Math.floor(v / 256);
+  }
+}
+
+function writeBig(buf: Buffer, off: number, v: bigint, w: number): void {
+  if (w <= 6) return writeNumber(buf, off, Number(v), w);
+  for (let k = 0; k < w; k++) {
+    buf[off + k] = Number(v & 0xffn);
+    v >>= 8n;
+  }
+}
+
+/** A little-endian unsigned number of w <= 6 bytes from a binary string. */
+function readNumber(s: string, off: number, w: number): number {
+  switch (w) {
+    case 0:
+      return 0;
+    case 1:
+      return s.charCodeAt(off);
+    case 2:
+      return s.charCodeAt(off) | (s.charCodeAt(off + 1) << 8);
+    default: {
+      let v = 0;
+      let m = 1;
+      for (let k = 0; k < w; k++, m *= 256) v += s.charCodeAt(off + k) * m;
+      return v;
+    }
+  }
+}
+
+function readBig(s: string, off: number, w: number): bigint {
+  if (w <= 6) return BigInt(readNumber(s, off, w));
+  return (BigInt(readNumber(s, off + 4, w - 4)) << 32n) | BigInt(readNumber(s, off, 4));
+}
 
 export class StreamNode {
   readonly masterMs: bigint;
@@ -35,18 +119,28 @@ export class StreamNode {
   live = 0;
   deleted = 0;
   lpBytes: number;
-  private ms: BigUint64Array;
-  private seq: BigUint64Array;
-  private flags: Uint8Array;
-  private elemStart: Uint32Array;
-  /** Open node: the elements. Sealed: null. */
-  private elems: string[] | null = [];
+  /** Open node: its arrays. Sealed: null. */
+  private open: OpenData | null;
+  /** Sealed: the element bytes. */
   private blob = '';
-  private elemEnd: Uint32Array | null = null;
+  /** Sealed: records and element ends (see the header). */
+  private index = '';
+  private wMs = 0;
+  private wSeq = 0;
+  private wOff = 0;
+  /** Sealed: bytes per record; the ends table starts at size * rec. */
+  private rec = 0;
+  private nElems = 0;
+  /** Sealed: 1 for each deleted entry; null until the first deletion. */
+  private dead: Uint8Array | null = null;
+  /** The last ms delta decoded and its ID ms (most entries of a node share ms). */
+  private lastDelta = 0;
+  private lastMs: bigint;
 
-  constructor(master: StreamId, fieldValues: string[], capacity: number) {
+  constructor(master: StreamId, fieldValues: string[]) {
     this.masterMs = master.ms;
     this.masterSeq = master.seq;
+    this.lastMs = master.ms;
     const n = fieldValues.length / 2;
     this.fields = new Array(n);
     let bytes = LP_EMPTY_BYTES + 2 /* count=1 */ + 2 /* deleted=0 */ + lpSmallIntSize(n) + 2 /* terminator */;
@@ -56,11 +150,7 @@ export class StreamNode {
     }
     // The master count element is sized for 0 here; append() re-sizes it.
     this.lpBytes = bytes;
-    const cap = Math.max(4, Math.min(capacity, 128));
-    this.ms = new BigUint64Array(cap);
-    this.seq = new BigUint64Array(cap);
-    this.flags = new Uint8Array(cap);
-    this.elemStart = new Uint32Array(cap + 1);
+    this.open = { ms: [], seq: [], flags: [], first: [0], elems: [] };
   }
 
   /** True when the entry's field names equal the master fields. */
@@ -73,13 +163,12 @@ export class StreamNode {
 
   /** Append an entry (the node must be open). */
   append(id: StreamId, fieldValues: string[]): void {
-    const i = this.size;
-    if (i === this.ms.length) this.grow();
+    const o = this.open!;
     const same = this.sameFields(fieldValues);
-    const elems = this.elems!;
-    let bytes = lpSmallIntSize(same ? FLAG_SAMEFIELDS : 0);
-    bytes += lpIntSize(BigInt.asIntN(64, id.ms - this.masterMs));
-    bytes += lpIntSize(BigInt.asIntN(64, id.seq - this.masterSeq));
+    const elems = o.elems;
+    let bytes = 2; /* flags: 0 or 2, a small int */
+    bytes += lpDeltaSize(id.ms, this.masterMs);
+    bytes += lpDeltaSize(id.seq, this.masterSeq);
     const n = fieldValues.length / 2;
     if (same) {
       for (let k = 1; k < fieldValues.length; k += 2) {
@@ -96,102 +185,150 @@ export class StreamNode {
       bytes += lpSmallIntSize(n * 2 + 4);
     }
     this.lpBytes += bytes + lpSmallIntSize(this.live + 1) - lpSmallIntSize(this.live);
-    this.ms[i] = id.ms;
-    this.seq[i] = id.seq;
-    this.flags[i] = same ? FLAG_SAMEFIELDS : 0;
-    this.elemStart[i + 1] = elems.length;
-    this.size = i + 1;
+    o.ms.push(id.ms);
+    o.seq.push(id.seq);
+    o.flags.push(same ? FLAG_SAMEFIELDS : 0);
+    o.first.push(elems.length);
+    this.size++;
     this.live++;
   }
 
-  private grow(): void {
-    const cap = this.ms.length * 2;
-    const ms = new BigUint64Array(cap);
-    ms.set(this.ms);
-    const seq = new BigUint64Array(cap);
-    seq.set(this.seq);
-    const flags = new Uint8Array(cap);
-    flags.set(this.flags);
-    const es = new Uint32Array(cap + 1);
-    es.set(this.elemStart);
-    this.ms = ms;
-    this.seq = seq;
-    this.flags = flags;
-    this.elemStart = es;
-  }
-
-  /** Pack the elements into one string; the node takes no more appends. */
+  /** Pack the node into its two strings; it takes no more appends. */
   seal(): void {
-    const elems = this.elems;
-    if (elems === null) return;
-    const ends = new Uint32Array(elems.length);
-    let off = 0;
-    for (let k = 0; k < elems.length; k++) {
-      off += elems[k].length;
-      ends[k] = off;
+    const o = this.open;
+    if (o === null) return;
+    const n = this.size;
+    const elems = o.elems;
+    const nElems = elems.length;
+    let maxDelta = 0n;
+    let maxSeq = 0n;
+    for (let i = 0; i < n; i++) {
+      const d = o.ms[i] - this.masterMs;
+      if (d > maxDelta) maxDelta = d;
+      if (o.seq[i] > maxSeq) maxSeq = o.seq[i];
     }
+    let blobLen = 0;
+    for (let k = 0; k < nElems; k++) blobLen += elems[k].length;
+    const wMs = widthOf(maxDelta);
+    const wSeq = widthOf(maxSeq);
+    const wOff = Math.max(1, widthOfNumber(Math.max(blobLen, nElems)));
+    const rec = 1 + wMs + wSeq + wOff;
+    const len = n * rec + nElems * wOff;
+    if (scratch.length < len) scratch = Buffer.allocUnsafe(Math.max(len, scratch.length * 2));
+    const buf = scratch;
+    let dead: Uint8Array | null = null;
+    for (let i = 0, off = 0; i < n; i++, off += rec) {
+      const f = o.flags[i];
+      buf[off] = f & FLAG_SAMEFIELDS;
+      if (f & FLAG_DELETED) (dead ??= new Uint8Array(n))[i] = 1;
+      writeBig(buf, off + 1, o.ms[i] - this.masterMs, wMs);
+      writeBig(buf, off + 1 + wMs, o.seq[i], wSeq);
+      writeNumber(buf, off + 1 + wMs + wSeq, o.first[i], wOff);
+    }
+    let end = 0;
+    for (let k = 0, off = n * rec; k < nElems; k++, off += wOff) {
+      end += elems[k].length;
+      writeNumber(buf, off, end, wOff);
+    }
+    this.index = buf.toString('latin1', 0, len);
     this.blob = elems.join('');
     // Flatten now so the node does not keep a rope of the original strings.
     if (this.blob.length > 0) void this.blob.charCodeAt(0);
-    this.elemEnd = ends;
-    this.elems = null;
-    const n = this.size;
-    if (this.ms.length > n) {
-      this.ms = this.ms.slice(0, n);
-      this.seq = this.seq.slice(0, n);
-      this.flags = this.flags.slice(0, n);
-      this.elemStart = this.elemStart.slice(0, n + 1);
-    }
+    this.wMs = wMs;
+    this.wSeq = wSeq;
+    this.wOff = wOff;
+    this.rec = rec;
+    this.nElems = nElems;
+    this.dead = dead;
+    this.open = null;
   }
 
   get sealed(): boolean {
-    return this.elems === null;
+    return this.open === null;
   }
 
   idMs(i: number): bigint {
-    return this.ms[i];
+    const o = this.open;
+    if (o !== null) return o.ms[i];
+    const w = this.wMs;
+    if (w === 0) return this.masterMs;
+    if (w > 6) return this.masterMs + readBig(this.index, i * this.rec + 1, w);
+    const d = readNumber(this.index, i * this.rec + 1, w);
+    if (d !== this.lastDelta) {
+      this.lastDelta = d;
+      this.lastMs = this.masterMs + BigInt(d);
+    }
+    return this.lastMs;
   }
+
   idSeq(i: number): bigint {
-    return this.seq[i];
+    const o = this.open;
+    if (o !== null) return o.seq[i];
+    return readBig(this.index, i * this.rec + 1 + this.wMs, this.wSeq);
   }
+
   id(i: number): StreamId {
-    return { ms: this.ms[i], seq: this.seq[i] };
+    return { ms: this.idMs(i), seq: this.idSeq(i) };
   }
+
   isDeleted(i: number): boolean {
-    return (this.flags[i] & FLAG_DELETED) !== 0;
+    const o = this.open;
+    if (o !== null) return (o.flags[i] & FLAG_DELETED) !== 0;
+    return this.dead !== null && this.dead[i] === 1;
   }
 
   /** Compare entry i's ID with (ms, seq): negative, 0, positive. */
   cmp(i: number, ms: bigint, seq: bigint): number {
-    const a = this.ms[i];
+    const a = this.idMs(i);
     if (a !== ms) return a < ms ? -1 : 1;
-    const b = this.seq[i];
+    const b = this.idSeq(i);
     if (b !== seq) return b < seq ? -1 : 1;
     return 0;
   }
 
-  private elem(k: number): string {
-    if (this.elems !== null) return this.elems[k];
-    const ends = this.elemEnd!;
-    return this.blob.slice(k === 0 ? 0 : ends[k - 1], ends[k]);
+  /** Sealed: first(i), the index of entry i's first element. */
+  private first(i: number): number {
+    if (i === this.size) return this.nElems;
+    return readNumber(this.index, i * this.rec + 1 + this.wMs + this.wSeq, this.wOff);
+  }
+
+  /** Sealed: element k's end offset in blob. */
+  private elemEnd(k: number): number {
+    return readNumber(this.index, this.size * this.rec + k * this.wOff, this.wOff);
   }
 
   /** Entry i's field, value, field, value, ... */
   fieldValues(i: number): string[] {
-    const start = this.elemStart[i];
-    const end = this.elemStart[i + 1];
+    const o = this.open;
     const out: string[] = [];
-    if (this.flags[i] & FLAG_SAMEFIELDS) {
-      for (let k = start, f = 0; k < end; k++, f++) out.push(this.fields[f], this.elem(k));
-    } else {
-      for (let k = start; k < end; k++) out.push(this.elem(k));
+    if (o !== null) {
+      const end = o.first[i + 1];
+      if (o.flags[i] & FLAG_SAMEFIELDS) {
+        for (let k = o.first[i], f = 0; k < end; k++, f++) out.push(this.fields[f], o.elems[k]);
+      } else {
+        for (let k = o.first[i]; k < end; k++) out.push(o.elems[k]);
+      }
+      return out;
+    }
+    const start = this.first(i);
+    const end = this.first(i + 1);
+    const same = (this.index.charCodeAt(i * this.rec) & FLAG_SAMEFIELDS) !== 0;
+    let from = start === 0 ? 0 : this.elemEnd(start - 1);
+    for (let k = start, f = 0; k < end; k++, f++) {
+      const to = this.elemEnd(k);
+      const v = this.blob.slice(from, to);
+      if (same) out.push(this.fields[f], v);
+      else out.push(v);
+      from = to;
     }
     return out;
   }
 
   /** Mark entry i deleted (it must be live); returns the node's live count after. */
   markDeleted(i: number): number {
-    this.flags[i] |= FLAG_DELETED;
+    const o = this.open;
+    if (o !== null) o.flags[i] |= FLAG_DELETED;
+    else (this.dead ??= new Uint8Array(this.size))[i] = 1;
     this.lpBytes += lpSmallIntSize(this.live - 1) - lpSmallIntSize(this.live);
     this.lpBytes += lpSmallIntSize(this.deleted + 1) - lpSmallIntSize(this.deleted);
     this.live--;
@@ -225,8 +362,13 @@ export class StreamNode {
 
   /** Approximate heap bytes (for MEMORY USAGE-like reports and the benchmark). */
   heapBytes(): number {
-    return 200 + this.ms.byteLength * 2 + this.flags.byteLength + this.elemStart.byteLength + this.blob.length +
-      (this.elemEnd?.byteLength ?? 0);
+    const o = this.open;
+    if (o !== null) {
+      let b = 200 + this.size * 40;
+      for (const e of o.elems) b += 16 + e.length;
+      return b;
+    }
+    return 200 + this.index.length + this.blob.length + (this.dead?.byteLength ?? 0);
   }
 }
 

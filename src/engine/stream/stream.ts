@@ -78,7 +78,7 @@ export class StreamValue {
       tail = undefined;
     }
     if (tail === undefined) {
-      tail = new StreamNode(id, fieldValues, this.limits.maxEntries || 128);
+      tail = new StreamNode(id, fieldValues);
       this.nodes.push(tail);
     }
     tail.append(id, fieldValues);
