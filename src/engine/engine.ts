@@ -52,6 +52,8 @@ export type PropagateListener = (dbIndex: number, argv: string[]) => void;
 export class Engine {
   readonly dbs: Db[];
   readonly commands = new Map<string, CommandSpec>();
+  /** The same commands by upper-case name (lookup's fast path). */
+  private readonly upperCaseNames = new Map<string, CommandSpec>();
   readonly clock: () => number;
   readonly config = new EngineConfig();
   /** Facts about the process serving the engine, for INFO server. */
@@ -103,7 +105,10 @@ export class Engine {
     this.timing = options.commandTiming ?? false;
     const n = options.databases ?? 16;
     this.dbs = Array.from({ length: n }, (_, i) => new Db(this, i));
-    for (const c of allCommands()) this.commands.set(c.name, c);
+    for (const c of allCommands()) {
+      this.commands.set(c.name, c);
+      this.upperCaseNames.set(c.name.toUpperCase(), c);
+    }
     if (options.activeExpire ?? true) {
       this.activeExpireTimer = setInterval(() => this.activeExpireCycle(), 100);
       this.activeExpireTimer.unref();
@@ -123,12 +128,14 @@ export class Engine {
 
   /** Look up argv's command, resolving container subcommands. */
   lookup(argv: string[]): CommandSpec | ErrorReply {
-    const name = argv[0].toLowerCase();
-    const cmd = this.commands.get(name);
+    // Clients send names in lower or upper case: both are found without
+    // lower-casing (a new string, hashed again) on every call.
+    const raw = argv[0];
+    const cmd = this.commands.get(raw) ?? this.upperCaseNames.get(raw) ?? this.commands.get(raw.toLowerCase());
     if (cmd === undefined) return unknownCommand(argv);
     if (cmd.subcommands === undefined || argv.length === 1) return cmd;
     const sub = cmd.subcommands.get(argv[1].toLowerCase());
-    if (sub === undefined) return unknownSubcommand(name, argv[1]);
+    if (sub === undefined) return unknownSubcommand(cmd.name, argv[1]);
     return sub;
   }
 

@@ -80,7 +80,7 @@ export class RequestParser {
   }
 
   private readMultibulkCount(): 'ok' | null | { error: string } {
-    const cr = this.buf.indexOf(13, this.pos);
+    const cr = findCR(this.buf, this.pos);
     if (cr < 0) {
       if (this.pending > PROTO_INLINE_MAX_SIZE) return this.fail('Protocol error: too big mbulk count string');
       return null;
@@ -100,7 +100,7 @@ export class RequestParser {
   private readBulks(): 'ok' | null | { error: string } {
     while (this.remaining > 0) {
       if (this.bulkLen === -1) {
-        const cr = this.buf.indexOf(13, this.pos);
+        const cr = findCR(this.buf, this.pos);
         if (cr < 0) {
           if (this.pending > PROTO_INLINE_MAX_SIZE) return this.fail('Protocol error: too big bulk count string');
           return null;
@@ -110,13 +110,15 @@ export class RequestParser {
           return this.fail(`Protocol error: expected '$', got '${String.fromCharCode(this.buf[this.pos])}'`);
         }
         const n = parseLL(this.buf, this.pos + 1, cr);
-        if (n === null || n < 0 || n > this.limits.maxBulkLen) return this.fail('Protocol error: invalid bulk length');
+        if (n === null || n < 0 || (n > MIN_PROTO_MAX_BULK_LEN && n > this.limits.maxBulkLen)) {
+          return this.fail('Protocol error: invalid bulk length');
+        }
         if (n > 16384 && this.limits.authRequired()) return this.fail('Protocol error: unauthenticated bulk length');
         this.pos = cr + 2;
         this.bulkLen = n;
       }
       if (this.buf.length - this.pos < this.bulkLen + 2) return null;
-      this.args.push(this.buf.toString('latin1', this.pos, this.pos + this.bulkLen));
+      this.args.push(binaryString(this.buf, this.pos, this.pos + this.bulkLen));
       this.pos += this.bulkLen + 2;
       this.bulkLen = -1;
       this.remaining--;
@@ -138,6 +140,31 @@ export class RequestParser {
     if (args === null) return this.fail('Protocol error: unbalanced quotes in request');
     return args;
   }
+}
+
+/** The least proto-max-bulk-len CONFIG SET accepts (1 MiB): a shorter bulk needs no look-up of the setting. */
+const MIN_PROTO_MAX_BULK_LEN = 1024 * 1024;
+
+/**
+ * The first CR at or after `from`, or -1. A length line is a few bytes, and
+ * a native indexOf costs more than scanning them here; longer runs use it.
+ */
+function findCR(buf: Buffer, from: number): number {
+  const end = Math.min(buf.length, from + 24);
+  for (let i = from; i < end; i++) if (buf[i] === 13) return i;
+  return end === buf.length ? -1 : buf.indexOf(13, end);
+}
+
+/**
+ * Bytes [from, to) as a binary string. Short ones (command names, small
+ * values) are built here: cheaper than the native call, and below V8's
+ * cons-string length each step yields a flat string.
+ */
+function binaryString(buf: Buffer, from: number, to: number): string {
+  if (to - from > 10) return buf.toString('latin1', from, to);
+  let s = '';
+  for (let i = from; i < to; i++) s += String.fromCharCode(buf[i]);
+  return s;
 }
 
 /** string2ll over a byte range; null when not a strict int64. */

@@ -23,6 +23,9 @@ import {
 } from './output-limits.ts';
 import { RequestParser } from './parse.ts';
 
+/** The least client-query-buffer-limit CONFIG SET accepts (1 MiB). */
+const MIN_QUERY_BUFFER_LIMIT = 1024 * 1024;
+
 export interface ServerOptions {
   engine: Engine;
   /** @defaultValue 6379 */
@@ -121,9 +124,8 @@ export class BrookServer {
 class Connection {
   private readonly parser: RequestParser;
   private running = false;
-  /** Replies encoded but not yet written to the socket, and their size in bytes. */
-  private out: string[] = [];
-  private outLength = 0;
+  /** Replies encoded but not yet written to the socket: a binary string, so its length is its size in bytes. */
+  private out = '';
   private closed = false;
   private readonly softLimit: SoftLimitClock = { softSince: undefined };
 
@@ -156,51 +158,83 @@ class Connection {
 
   private onData(d: Buffer): void {
     this.parser.push(d);
-    const limit = this.engine.config.num('client-query-buffer-limit');
-    if (this.parser.pending > limit) {
+    const pending = this.parser.pending;
+    // CONFIG SET refuses a client-query-buffer-limit under 1 MiB, so a
+    // smaller query buffer needs no look-up of the setting.
+    if (pending > MIN_QUERY_BUFFER_LIMIT && pending > this.engine.config.num('client-query-buffer-limit')) {
       this.log(`closing client ${String(this.session.info.addr)}: query buffer over client-query-buffer-limit`);
       this.socket.destroy();
       return;
     }
-    void this.drain();
+    this.drain();
   }
 
-  private async drain(): Promise<void> {
+  /**
+   * Run the commands in the query buffer, in order, and write their replies
+   * with one socket write. Synchronous until a command blocks: then the
+   * replies so far are written, and the rest waits for its reply.
+   */
+  private drain(): void {
     if (this.running) return;
     this.running = true;
+    let blocked = false;
     try {
-      while (!this.closed) {
-        const cmd = this.parser.next();
-        if (cmd === null) break;
-        if (!Array.isArray(cmd)) {
-          this.append(encodeReply(new ErrorReply(`ERR ${cmd.error}`), this.session.resp));
-          this.log(`protocol error from ${String(this.session.info.addr)}: ${cmd.error}`);
-          this.flush();
-          this.socket.end();
-          this.teardown();
-          return;
-        }
-        let reply: Reply | Promise<Reply> = this.session.call(cmd);
-        if (reply instanceof Promise) {
-          this.flush();
-          reply = await reply;
-          if (this.closed) return;
-        }
-        if (this.session.info.noReply !== true) {
-          this.append(encodeReply(reply, this.session.resp));
-          if (this.checkOutputLimit()) return;
-        }
-        if (this.session.info.closeAfterReply) {
-          this.flush();
-          this.socket.end();
-          this.teardown();
-          return;
-        }
-      }
+      blocked = this.runCommands();
     } finally {
-      this.running = false;
+      this.running = blocked;
     }
     this.flush();
+  }
+
+  /** Run complete commands until the buffer is empty; true when one blocked (resume() goes on). */
+  private runCommands(): boolean {
+    while (!this.closed) {
+      const cmd = this.parser.next();
+      if (cmd === null) return false;
+      if (!Array.isArray(cmd)) {
+        this.append(encodeReply(new ErrorReply(`ERR ${cmd.error}`), this.session.resp));
+        this.log(`protocol error from ${String(this.session.info.addr)}: ${cmd.error}`);
+        this.flush();
+        this.socket.end();
+        this.teardown();
+        return false;
+      }
+      const reply = this.session.call(cmd);
+      if (reply instanceof Promise) {
+        this.flush();
+        void reply.then((r) => this.resume(r));
+        return true;
+      }
+      if (this.answer(reply)) return false;
+    }
+    return false;
+  }
+
+  /** A blocked command finished with `reply`: answer it, then run what was pipelined after it. */
+  private resume(reply: Reply): void {
+    this.running = false;
+    if (this.closed || this.answer(reply)) return;
+    this.drain();
+  }
+
+  /**
+   * Queue one command's reply (unless CLIENT REPLY turned replies off).
+   * True when the connection was closed (output limit, QUIT) and nothing
+   * more must run.
+   */
+  private answer(reply: Reply): boolean {
+    const info = this.session.info;
+    if (info.noReply !== true) {
+      this.append(encodeReply(reply, this.session.resp));
+      if (this.checkOutputLimit()) return true;
+    }
+    if (info.closeAfterReply) {
+      this.flush();
+      this.socket.end();
+      this.teardown();
+      return true;
+    }
+    return false;
   }
 
   private push(p: PushReply): void {
@@ -211,8 +245,7 @@ class Connection {
   }
 
   private append(data: string): void {
-    this.out.push(data);
-    this.outLength += data.length;
+    this.out += data;
   }
 
   /**
@@ -220,17 +253,22 @@ class Connection {
    * (what the kernel has not taken) plus replies not yet written to it.
    */
   get outputBytes(): number {
-    return this.socket.writableLength + this.outLength;
+    return this.socket.writableLength + this.out.length;
   }
 
   /**
    * Close the client if its output passes its class's limit (hard: now;
    * soft: held too long). True when it was closed.
    */
-  checkOutputLimit(now = Date.now()): boolean {
+  checkOutputLimit(now?: number): boolean {
     if (this.closed || this.socket.destroyed) return this.closed;
-    const cls = limitClassOf(this.session);
-    const over = overOutputLimit(this.limits.current[cls], this.outputBytes, this.softLimit, now);
+    const limit = this.limits.current[limitClassOf(this.session)];
+    if (limit.hard === 0n && limit.soft === 0n) {
+      this.softLimit.softSince = undefined;
+      return false;
+    }
+    now ??= Date.now();
+    const over = overOutputLimit(limit, this.outputBytes, this.softLimit, now);
     if (over === null) return false;
     this.log(outputLimitLogLine(this.session, now));
     this.socket.destroy();
@@ -238,11 +276,15 @@ class Connection {
     return true;
   }
 
+  /**
+   * Write the queued replies as one latin1 string: node copies a string
+   * under 16 KiB to the stack and tries the write at once, so a small
+   * batch allocates no Buffer.
+   */
   private flush(): void {
     if (this.out.length === 0 || this.closed) return;
-    const data = this.out.length === 1 ? this.out[0] : this.out.join('');
-    this.out = [];
-    this.outLength = 0;
-    this.socket.write(Buffer.from(data, 'latin1'));
+    const data = this.out;
+    this.out = '';
+    this.socket.write(data, 'latin1');
   }
 }
