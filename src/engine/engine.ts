@@ -269,7 +269,7 @@ export class Engine {
 
   /** signalKeyAsReady: clients blocked on `key` get a retry after this command. */
   signalReady(db: Db, key: string): void {
-    if (db.blocking.has(key)) this.readyKeys.push([db, key]);
+    if (db.blocking.size !== 0 && db.blocking.has(key)) this.readyKeys.push([db, key]);
   }
 
   private park(session: Session, block: Block): Reply | Promise<Reply> {

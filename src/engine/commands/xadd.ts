@@ -26,7 +26,7 @@ export const xadd = command({
     if (args.id && args.seqGiven && args.id.ms === 0n && args.id.seq === 0n) {
       return err('ERR The ID specified in XADD must be greater than 0-0');
     }
-    return execXadd(ctx, argv, args, argv.slice(fieldPos));
+    return execXadd(ctx, argv, args, fieldPos);
   },
 });
 
@@ -64,7 +64,7 @@ export function nextAddId(
       id = { ms: last.ms, seq: last.seq + 1n };
     } else id = given;
   } else {
-    const ms = BigInt(now);
+    const ms = nowBig(now);
     if (ms > last.ms) id = { ms, seq: 0n };
     else if (last.seq === UINT64_MAX) id = { ms: last.ms === UINT64_MAX ? 0n : last.ms + 1n, seq: 0n };
     else id = { ms: last.ms, seq: last.seq + 1n };
@@ -72,7 +72,19 @@ export function nextAddId(
   return compareIds(id, last) <= 0 ? null : id;
 }
 
-function execXadd(ctx: Context, argv: string[], args: AddTrimArgs, fields: string[]): Reply {
+let cachedNow = -1;
+let cachedNowBig = 0n;
+
+/** BigInt(now), kept while the clock stays on the same millisecond (consecutive XADDs mostly do). */
+function nowBig(now: number): bigint {
+  if (now !== cachedNow) {
+    cachedNow = now;
+    cachedNowBig = BigInt(now);
+  }
+  return cachedNowBig;
+}
+
+function execXadd(ctx: Context, argv: string[], args: AddTrimArgs, fieldPos: number): Reply {
   const key = argv[1];
   const db = ctx.db;
   let s = db.lookupTyped(key, 'stream');
@@ -88,7 +100,7 @@ function execXadd(ctx: Context, argv: string[], args: AddTrimArgs, fields: strin
   const id = nextAddId(s, ctx.now, args.id, args.seqGiven);
   if (id === null) return err('ERR The ID specified in XADD is equal or smaller than the target stream top item');
   if (id === 'seq-exhausted') return err('ERR Elements are too large to be stored');
-  s.append(id, fields);
+  s.append(id, argv, fieldPos);
   const reply = formatId(id);
   db.touch(key);
   ctx.dirty();

@@ -28,6 +28,7 @@ export function idEquals(a: StreamId, b: StreamId): boolean {
   return a.ms === b.ms && a.seq === b.seq;
 }
 
+const SAFE_SEQ = BigInt(Number.MAX_SAFE_INTEGER);
 let lastMs = -1n;
 let lastMsText = '';
 
@@ -37,7 +38,10 @@ export function formatId(i: StreamId): string {
     lastMs = i.ms;
     lastMsText = i.ms.toString();
   }
-  return i.seq === 0n ? lastMsText + '-0' : `${lastMsText}-${i.seq}`;
+  const seq = i.seq;
+  if (seq === 0n) return lastMsText + '-0';
+  // A safe seq converts to text faster as a number than as a bigint.
+  return lastMsText + '-' + (seq <= SAFE_SEQ ? Number(seq) : seq.toString());
 }
 
 /** The next ID (streamIncrID); null when `i` is the maximum ID. */

@@ -137,15 +137,16 @@ export class StreamNode {
   private lastDelta = 0;
   private lastMs: bigint;
 
-  constructor(master: StreamId, fieldValues: string[]) {
+  /** The master fields are the field names of argv[from], argv[from + 2], ... */
+  constructor(master: StreamId, argv: string[], from: number) {
     this.masterMs = master.ms;
     this.masterSeq = master.seq;
     this.lastMs = master.ms;
-    const n = fieldValues.length / 2;
+    const n = (argv.length - from) / 2;
     this.fields = new Array(n);
     let bytes = LP_EMPTY_BYTES + 2 /* count=1 */ + 2 /* deleted=0 */ + lpSmallIntSize(n) + 2 /* terminator */;
     for (let i = 0; i < n; i++) {
-      this.fields[i] = fieldValues[i * 2];
+      this.fields[i] = argv[from + i * 2];
       bytes += lpStringSize(this.fields[i]);
     }
     // The master count element is sized for 0 here; append() re-sizes it.
@@ -153,34 +154,37 @@ export class StreamNode {
     this.open = { ms: [], seq: [], flags: [], first: [0], elems: [] };
   }
 
-  /** True when the entry's field names equal the master fields. */
-  sameFields(fieldValues: string[]): boolean {
+  /** True when the field names of argv[from..] equal the master fields. */
+  sameFields(argv: string[], from: number): boolean {
     const f = this.fields;
-    if (fieldValues.length !== f.length * 2) return false;
-    for (let i = 0; i < f.length; i++) if (fieldValues[i * 2] !== f[i]) return false;
+    if (argv.length - from !== f.length * 2) return false;
+    for (let i = 0; i < f.length; i++) if (argv[from + i * 2] !== f[i]) return false;
     return true;
   }
 
-  /** Append an entry (the node must be open). */
-  append(id: StreamId, fieldValues: string[]): void {
+  /**
+   * Append an entry (the node must be open) whose field, value, ... pairs
+   * are argv[from..].
+   */
+  append(id: StreamId, argv: string[], from: number): void {
     const o = this.open!;
-    const same = this.sameFields(fieldValues);
+    const same = this.sameFields(argv, from);
     const elems = o.elems;
     let bytes = 2; /* flags: 0 or 2, a small int */
     bytes += lpDeltaSize(id.ms, this.masterMs);
     bytes += lpDeltaSize(id.seq, this.masterSeq);
-    const n = fieldValues.length / 2;
+    const n = (argv.length - from) / 2;
     if (same) {
-      for (let k = 1; k < fieldValues.length; k += 2) {
-        elems.push(fieldValues[k]);
-        bytes += lpStringSize(fieldValues[k]);
+      for (let k = from + 1; k < argv.length; k += 2) {
+        elems.push(argv[k]);
+        bytes += lpStringSize(argv[k]);
       }
       bytes += lpSmallIntSize(n + 3);
     } else {
       bytes += lpSmallIntSize(n);
-      for (let k = 0; k < fieldValues.length; k++) {
-        elems.push(fieldValues[k]);
-        bytes += lpStringSize(fieldValues[k]);
+      for (let k = from; k < argv.length; k++) {
+        elems.push(argv[k]);
+        bytes += lpStringSize(argv[k]);
       }
       bytes += lpSmallIntSize(n * 2 + 4);
     }

@@ -59,14 +59,16 @@ export class StreamValue {
   constructor(private readonly limits: NodeLimits = { maxEntries: 100, maxBytes: 4096 }) {}
 
   /**
-   * Append an entry whose ID is greater than lastId (the caller checks);
-   * updates length, lastId, firstId and entriesAdded.
+   * Append an entry whose ID is greater than lastId (the caller checks) and
+   * whose field, value, ... pairs are argv[from..] (XADD's arguments, so no
+   * copy is made); updates length, lastId, firstId and entriesAdded.
    */
-  append(id: StreamId, fieldValues: string[]): void {
-    let tail = this.nodes.length ? this.nodes[this.nodes.length - 1] : undefined;
+  append(id: StreamId, argv: string[], from = 0): void {
+    const nodes = this.nodes;
+    let tail = nodes.length ? nodes[nodes.length - 1] : undefined;
     if (tail !== undefined && !tail.sealed) {
       let total = 0;
-      for (let i = 0; i < fieldValues.length; i++) total += fieldValues[i].length;
+      for (let i = from; i < argv.length; i++) total += argv[i].length;
       let maxBytes = this.limits.maxBytes;
       if (maxBytes === 0 || maxBytes > LISTPACK_MAX_SIZE) maxBytes = LISTPACK_MAX_SIZE;
       const max = this.limits.maxEntries;
@@ -78,10 +80,10 @@ export class StreamValue {
       tail = undefined;
     }
     if (tail === undefined) {
-      tail = new StreamNode(id, fieldValues);
-      this.nodes.push(tail);
+      tail = new StreamNode(id, argv, from);
+      nodes.push(tail);
     }
-    tail.append(id, fieldValues);
+    tail.append(id, argv, from);
     this.length++;
     this.entriesAdded++;
     this.lastId = id;
