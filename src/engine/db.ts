@@ -62,9 +62,8 @@ export class Db {
 
   /** Add or overwrite; an overwrite clears the TTL unless keepTtl (SET KEEPTTL). */
   set(key: string, value: Value, keepTtl = false): void {
-    const had = this.dict.has(key);
-    this.dict.set(key, value);
-    if (had && !keepTtl) this.expires.delete(key);
+    const had = !this.dict.set(key, value);
+    if (had && !keepTtl && this.expires.size !== 0) this.expires.delete(key);
     this.touch(key);
     // An overwritten stream unblocks its XREADGROUP clients (with an error).
     if (had && this.blocking.size !== 0 && this.blocking.has(key)) this.engine.signalReady(this, key);

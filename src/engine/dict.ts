@@ -33,14 +33,16 @@ export class Dict<V> {
   has(key: string): boolean {
     return this.map.has(key);
   }
-  set(key: string, value: V): void {
-    if (!this.map.has(key)) {
-      const id = this.nextId++;
-      this.slot.set(key, id);
-      this.ids.push(id);
-      this.keyLog.push(key);
-    }
+  /** Add or overwrite; true when the key is new. One hash look-up when it was there. */
+  set(key: string, value: V): boolean {
+    const before = this.map.size;
     this.map.set(key, value);
+    if (this.map.size === before) return false;
+    const id = this.nextId++;
+    this.slot.set(key, id);
+    this.ids.push(id);
+    this.keyLog.push(key);
+    return true;
   }
   delete(key: string): boolean {
     if (!this.map.delete(key)) return false;

@@ -72,8 +72,13 @@ export function setGeneric(
     if (cur instanceof ErrorReply) return cur;
     old = cur ?? null;
   }
-  const found = ctx.db.lookup(key) !== undefined;
-  if ((o.nx && found) || (o.xx && !found)) return o.get ? old : abortReply;
+  if (o.nx || o.xx) {
+    const found = ctx.db.lookup(key) !== undefined;
+    if ((o.nx && found) || (o.xx && !found)) return o.get ? old : abortReply;
+  } else if (ctx.db.expires.size !== 0) {
+    // No condition to test: only lookupKeyWrite's side effect, expiring the old value.
+    ctx.db.expireIfNeeded(key);
+  }
   ctx.db.set(key, value, o.keepTtl);
   ctx.dirty();
   if (when !== undefined) {
