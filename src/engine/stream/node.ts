@@ -39,6 +39,7 @@ export const FLAG_DELETED = 1;
 export const FLAG_SAMEFIELDS = 2;
 
 const U64 = 0xffffffffffffffffn;
+const SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
 /** The arrays of an open node. */
 interface OpenData {
@@ -204,17 +205,18 @@ export class StreamNode {
     const n = this.size;
     const elems = o.elems;
     const nElems = elems.length;
-    let maxDelta = 0n;
+    // IDs ascend, so the last entry has the greatest ms.
+    const master = this.masterMs;
+    const maxDelta = o.ms[n - 1] - master;
     let maxSeq = 0n;
-    for (let i = 0; i < n; i++) {
-      const d = o.ms[i] - this.masterMs;
-      if (d > maxDelta) maxDelta = d;
-      if (o.seq[i] > maxSeq) maxSeq = o.seq[i];
-    }
+    for (let i = 0; i < n; i++) if (o.seq[i] > maxSeq) maxSeq = o.seq[i];
     let blobLen = 0;
     for (let k = 0; k < nElems; k++) blobLen += elems[k].length;
     const wMs = widthOf(maxDelta);
     const wSeq = widthOf(maxSeq);
+    // Deltas and seqs in number arithmetic when every value is safe (no bigint allocations).
+    const small = wMs <= 6 && wSeq <= 6 && o.ms[n - 1] <= SAFE;
+    const masterNum = Number(master);
     const wOff = Math.max(1, widthOfNumber(Math.max(blobLen, nElems)));
     const rec = 1 + wMs + wSeq + wOff;
     const len = n * rec + nElems * wOff;
@@ -225,8 +227,13 @@ export class StreamNode {
       const f = o.flags[i];
       buf[off] = f & FLAG_SAMEFIELDS;
       if (f & FLAG_DELETED) (dead ??= new Uint8Array(n))[i] = 1;
-      writeBig(buf, off + 1, o.ms[i] - this.masterMs, wMs);
-      writeBig(buf, off + 1 + wMs, o.seq[i], wSeq);
+      if (small) {
+        writeNumber(buf, off + 1, Number(o.ms[i]) - masterNum, wMs);
+        writeNumber(buf, off + 1 + wMs, Number(o.seq[i]), wSeq);
+      } else {
+        writeBig(buf, off + 1, o.ms[i] - master, wMs);
+        writeBig(buf, off + 1 + wMs, o.seq[i], wSeq);
+      }
       writeNumber(buf, off + 1 + wMs + wSeq, o.first[i], wOff);
     }
     let end = 0;
