@@ -32,16 +32,18 @@ const SAFE_SEQ = BigInt(Number.MAX_SAFE_INTEGER);
 let lastMs = -1n;
 let lastMsText = '';
 
-/** "<ms>-<seq>". Consecutive IDs mostly share ms, so its text is cached. */
+/** "<ms>-<seq>". Consecutive IDs mostly share ms, so "<ms>-" is cached. */
 export function formatId(i: StreamId): string {
   if (i.ms !== lastMs) {
     lastMs = i.ms;
-    lastMsText = i.ms.toString();
+    lastMsText = i.ms.toString() + '-';
+    // Flatten once, so each ID below is one concatenation of a flat string.
+    void lastMsText.charCodeAt(0);
   }
   const seq = i.seq;
-  if (seq === 0n) return lastMsText + '-0';
+  if (seq === 0n) return lastMsText + '0';
   // A safe seq converts to text faster as a number than as a bigint.
-  return lastMsText + '-' + (seq <= SAFE_SEQ ? Number(seq) : seq.toString());
+  return lastMsText + (seq <= SAFE_SEQ ? Number(seq) : seq.toString());
 }
 
 /** The next ID (streamIncrID); null when `i` is the maximum ID. */

@@ -45,10 +45,10 @@ const SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 interface OpenData {
   ms: bigint[];
   seq: bigint[];
-  /** FLAG_* bits per entry. */
-  flags: number[];
-  /** first(i); first(size) = elems.length. */
-  first: number[];
+  /** Per entry: first(i + 1) * 2, plus 1 when it is SAMEFIELDS. */
+  ends: number[];
+  /** Deleted entries (1), allocated on the first deletion. */
+  dead: number[] | null;
   elems: string[];
 }
 
@@ -152,7 +152,7 @@ export class StreamNode {
     }
     // The master count element is sized for 0 here; append() re-sizes it.
     this.lpBytes = bytes;
-    this.open = { ms: [], seq: [], flags: [], first: [0], elems: [] };
+    this.open = { ms: [], seq: [], ends: [], dead: null, elems: [] };
   }
 
   /** True when the field names of argv[from..] equal the master fields. */
@@ -192,8 +192,7 @@ export class StreamNode {
     this.lpBytes += bytes + lpSmallIntSize(this.live + 1) - lpSmallIntSize(this.live);
     o.ms.push(id.ms);
     o.seq.push(id.seq);
-    o.flags.push(same ? FLAG_SAMEFIELDS : 0);
-    o.first.push(elems.length);
+    o.ends.push(elems.length * 2 + (same ? 1 : 0));
     this.size++;
     this.live++;
   }
@@ -224,9 +223,8 @@ export class StreamNode {
     const buf = scratch;
     let dead: Uint8Array | null = null;
     for (let i = 0, off = 0; i < n; i++, off += rec) {
-      const f = o.flags[i];
-      buf[off] = f & FLAG_SAMEFIELDS;
-      if (f & FLAG_DELETED) (dead ??= new Uint8Array(n))[i] = 1;
+      buf[off] = o.ends[i] & 1 ? FLAG_SAMEFIELDS : 0;
+      if (o.dead !== null && o.dead[i] === 1) (dead ??= new Uint8Array(n))[i] = 1;
       if (small) {
         writeNumber(buf, off + 1, Number(o.ms[i]) - masterNum, wMs);
         writeNumber(buf, off + 1 + wMs, Number(o.seq[i]), wSeq);
@@ -234,7 +232,7 @@ export class StreamNode {
         writeBig(buf, off + 1, o.ms[i] - master, wMs);
         writeBig(buf, off + 1 + wMs, o.seq[i], wSeq);
       }
-      writeNumber(buf, off + 1 + wMs + wSeq, o.first[i], wOff);
+      writeNumber(buf, off + 1 + wMs + wSeq, i === 0 ? 0 : o.ends[i - 1] >>> 1, wOff);
     }
     let end = 0;
     for (let k = 0, off = n * rec; k < nElems; k++, off += wOff) {
@@ -284,7 +282,7 @@ export class StreamNode {
 
   isDeleted(i: number): boolean {
     const o = this.open;
-    if (o !== null) return (o.flags[i] & FLAG_DELETED) !== 0;
+    if (o !== null) return o.dead !== null && o.dead[i] === 1;
     return this.dead !== null && this.dead[i] === 1;
   }
 
@@ -313,11 +311,12 @@ export class StreamNode {
     const o = this.open;
     const out: string[] = [];
     if (o !== null) {
-      const end = o.first[i + 1];
-      if (o.flags[i] & FLAG_SAMEFIELDS) {
-        for (let k = o.first[i], f = 0; k < end; k++, f++) out.push(this.fields[f], o.elems[k]);
+      const start = i === 0 ? 0 : o.ends[i - 1] >>> 1;
+      const end = o.ends[i] >>> 1;
+      if (o.ends[i] & 1) {
+        for (let k = start, f = 0; k < end; k++, f++) out.push(this.fields[f], o.elems[k]);
       } else {
-        for (let k = o.first[i]; k < end; k++) out.push(o.elems[k]);
+        for (let k = start; k < end; k++) out.push(o.elems[k]);
       }
       return out;
     }
@@ -338,7 +337,7 @@ export class StreamNode {
   /** Mark entry i deleted (it must be live); returns the node's live count after. */
   markDeleted(i: number): number {
     const o = this.open;
-    if (o !== null) o.flags[i] |= FLAG_DELETED;
+    if (o !== null) (o.dead ??= [])[i] = 1;
     else (this.dead ??= new Uint8Array(this.size))[i] = 1;
     this.lpBytes += lpSmallIntSize(this.live - 1) - lpSmallIntSize(this.live);
     this.lpBytes += lpSmallIntSize(this.deleted + 1) - lpSmallIntSize(this.deleted);
