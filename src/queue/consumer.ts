@@ -307,12 +307,17 @@ export class Consumer<T> {
     const k = `${e.partition}/${e.id}`;
     if (this.inFlight.has(k)) return;
     this.inFlight.set(k, e);
-    const p = this.process(e)
-      .catch((err) => this.fail(err))
-      .finally(() => {
+    let p: Promise<void> | undefined;
+    p = (async () => {
+      try {
+        await this.process(e);
+      } catch (err) {
+        this.fail(err);
+      } finally {
         this.inFlight.delete(k);
-        this.work.delete(p);
-      });
+        this.work.delete(p!); // assigned: the body awaited before getting here
+      }
+    })();
     this.work.add(p);
   }
 
@@ -339,14 +344,14 @@ export class Consumer<T> {
       deliveries: e.deliveries,
     };
     try {
-      const attributes = {
+      const attributes = () => ({
         'messaging.message.id': e.id,
         'messaging.destination.partition.id': String(e.partition),
         'messaging.consumer.group.name': this.options.group,
         'messaging.client.id': this.name,
         'brook.deliveries': e.deliveries,
-      };
-      await inProcessSpan(this.topic.name, msg.headers, attributes, async () => this.handler!(msg));
+      });
+      await inProcessSpan(this.topic.name, msg.headers, attributes, () => this.handler!(msg));
     } catch (err) {
       const error = err instanceof Error ? err.message : String(err);
       if (e.deliveries >= this.options.maxDeliveries) {
@@ -358,40 +363,42 @@ export class Consumer<T> {
     await this.ackIfOwned(e);
   }
 
-  private ackQueue = new Map<number, Array<{ e: Entry; done: (ok: boolean) => void; fail: (err: unknown) => void }>>();
-  private ackFlushScheduled = false;
+  /** Acks waiting for the next flush, by partition, and the promise that flush settles. */
+  private ackBatch: { ids: Map<number, string[]>; done: Promise<Set<string>> } | null = null;
 
   /**
    * Ack `e` unless another consumer owns it now (then emit `lost`). Acks of
    * handlers that finish in the same turn go in one script call per
    * partition; the ownership check and the ack are one atomic step.
    */
-  private ackIfOwned(e: Entry): Promise<boolean> {
-    return new Promise((done, fail) => {
-      let q = this.ackQueue.get(e.partition);
-      if (q === undefined) this.ackQueue.set(e.partition, (q = []));
-      q.push({ e, done, fail });
-      if (!this.ackFlushScheduled) {
-        this.ackFlushScheduled = true;
-        setImmediate(() => void this.flushAcks());
-      }
-    });
+  private async ackIfOwned(e: Entry): Promise<boolean> {
+    let batch = this.ackBatch;
+    if (batch === null) {
+      const ids = new Map<number, string[]>();
+      const done = new Promise<Set<string>>((resolve, reject) => {
+        setImmediate(() => {
+          this.ackBatch = null;
+          this.flushAcks(ids).then(resolve, reject);
+        });
+      });
+      done.catch(() => {}); // each waiter sees the error
+      batch = this.ackBatch = { ids, done };
+    }
+    let q = batch.ids.get(e.partition);
+    if (q === undefined) batch.ids.set(e.partition, (q = []));
+    q.push(e.id);
+    return !(await batch.done).has(`${e.partition}/${e.id}`);
   }
 
-  private async flushAcks(): Promise<void> {
-    this.ackFlushScheduled = false;
-    const queues = [...this.ackQueue];
-    this.ackQueue.clear();
+  /** One script call per partition; resolves with the `<partition>/<id>`s no longer owned. */
+  private async flushAcks(ids: Map<number, string[]>): Promise<Set<string>> {
+    const lost = new Set<string>();
     await Promise.all(
-      queues.map(async ([partition, items]) => {
-        try {
-          const lost = await this.ifOwned('ack', partition, items.map((i) => i.e.id));
-          for (const i of items) i.done(!lost.has(i.e.id));
-        } catch (err) {
-          for (const i of items) i.fail(err);
-        }
+      [...ids].map(async ([partition, list]) => {
+        for (const id of await this.ifOwned('ack', partition, list)) lost.add(`${partition}/${id}`);
       }),
     );
+    return lost;
   }
 
   /** Run OWNED_ACK_OR_TOUCH; returns the ids this consumer no longer owns (and emits `lost` for each). */

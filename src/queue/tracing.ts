@@ -11,13 +11,26 @@
  *           handler runs inside it, so its own spans nest under it. A handler
  *           that throws marks it ERROR with the exception.
  *
+ * Until an SDK registers a tracer provider, handlers and sends run without
+ * any span work (the headers still get whatever a registered propagator
+ * injects).
+ *
  * Attributes follow OpenTelemetry's messaging conventions
  * (messaging.system 'brook', messaging.destination.name the stream,
  * messaging.message.id, messaging.consumer.group.name, ...).
  */
-import { context, propagation, SpanKind, SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
+import { context, propagation, ProxyTracerProvider, SpanKind, SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
 
 const tracer = () => trace.getTracer('brook');
+
+/** The API's no-op provider: what the global proxy delegates to until an SDK registers. */
+const NOOP_PROVIDER = new ProxyTracerProvider().getDelegate();
+
+/** False while no SDK is registered: then handlers skip the span machinery altogether. */
+function tracing(): boolean {
+  const p = trace.getTracerProvider();
+  return !(p instanceof ProxyTracerProvider) || p.getDelegate() !== NOOP_PROVIDER;
+}
 
 /** The caller's headers plus the active context's propagation headers (the caller's win). */
 export function withTraceHeaders(headers: Record<string, string> | undefined): Record<string, string> | undefined {
@@ -29,6 +42,7 @@ export function withTraceHeaders(headers: Record<string, string> | undefined): R
 
 /** Run `fn` inside a PRODUCER span; messages sent inside carry its context. */
 export async function inSendSpan<R>(topic: string, attributes: Attributes, fn: () => Promise<R>): Promise<R> {
+  if (!tracing()) return fn();
   return tracer().startActiveSpan(
     `send ${topic}`,
     { kind: SpanKind.PRODUCER, attributes: { 'messaging.system': 'brook', 'messaging.operation.type': 'send', 'messaging.operation.name': 'send', 'messaging.destination.name': topic, ...attributes } },
@@ -37,17 +51,18 @@ export async function inSendSpan<R>(topic: string, attributes: Attributes, fn: (
 }
 
 /** Run a handler inside a CONSUMER span, the child of the context in `headers`. */
-export async function inProcessSpan<R>(topic: string, headers: Readonly<Record<string, string>>, attributes: Attributes, fn: () => Promise<R>): Promise<R> {
+export async function inProcessSpan<R>(topic: string, headers: Readonly<Record<string, string>>, attributes: () => Attributes, fn: () => R | Promise<R>): Promise<R> {
+  if (!tracing()) return fn();
   const parent = propagation.extract(context.active(), headers);
   return tracer().startActiveSpan(
     `process ${topic}`,
-    { kind: SpanKind.CONSUMER, attributes: { 'messaging.system': 'brook', 'messaging.operation.type': 'process', 'messaging.operation.name': 'process', 'messaging.destination.name': topic, ...attributes } },
+    { kind: SpanKind.CONSUMER, attributes: { 'messaging.system': 'brook', 'messaging.operation.type': 'process', 'messaging.operation.name': 'process', 'messaging.destination.name': topic, ...attributes() } },
     parent,
     async (span) => finish(span, fn),
   );
 }
 
-async function finish<R>(span: Span, fn: () => Promise<R>): Promise<R> {
+async function finish<R>(span: Span, fn: () => R | Promise<R>): Promise<R> {
   try {
     return await fn();
   } catch (e) {
