@@ -86,11 +86,12 @@ export class Producer<T> {
     if (!r.ok) throw new QueueError(QueueErrorCode.InvalidPayload, `payload does not match topic '${this.topic.name}': ${r.reason}`);
   }
 
-  private xadd(partition: number, payload: T, o: SendOptions): Arg[] {
+  private xadd(partition: number, payload: T, key: string | undefined, headers: Record<string, string> | undefined): Arg[] {
     const args: Arg[] = ['XADD', this.topic.stream(partition)];
     if (this.options.maxLen !== undefined) args.push('MAXLEN', '~', this.options.maxLen);
     else if (this.options.maxAgeMs !== undefined) args.push('MINID', '~', Math.max(0, Date.now() - this.options.maxAgeMs));
-    args.push('*', ...encodeFields(payload, o.key, o.headers));
+    args.push('*');
+    for (const f of encodeFields(payload, key, headers)) args.push(f);
     return args;
   }
 
@@ -107,7 +108,7 @@ export class Producer<T> {
         return { id, partition, duplicate: false, dueAt };
       }
       if (o.idempotencyKey !== undefined) return this.sendOnce(partition, payload, o);
-      const id = (await this.conn.send(this.xadd(partition, payload, o))) as string;
+      const id = (await this.conn.send(this.xadd(partition, payload, o.key, o.headers))) as string;
       return { id, partition, duplicate: false };
     });
   }
@@ -115,13 +116,13 @@ export class Producer<T> {
   /** Send many messages in one round trip; results in order. One `send` span for the batch. */
   async sendBatch(items: Array<{ payload: T } & SendOptions>): Promise<SendResult[]> {
     for (const it of items) {
-      await this.check(it.payload);
       if (it.idempotencyKey !== undefined) badOption('sendBatch does not take idempotency keys; use send()');
       if (it.delayMs !== undefined || it.at !== undefined) badOption('sendBatch does not delay messages; use send()');
     }
+    if (this.topic.schema) for (const it of items) await this.check(it.payload);
     const parts = items.map((it) => this.topic.partitionFor(it.key));
     return inSendSpan(this.topic.name, { 'messaging.batch.message_count': items.length }, async () => {
-      const replies = await this.conn.pipeline(items.map((it, i) => this.xadd(parts[i], it.payload, { ...it, headers: withTraceHeaders(it.headers) })));
+      const replies = await this.conn.pipeline(items.map((it, i) => this.xadd(parts[i], it.payload, it.key, withTraceHeaders(it.headers))));
       return replies.map((r, i) => {
         if (r instanceof Error) throw r;
         return { id: r as string, partition: parts[i], duplicate: false };
@@ -132,7 +133,7 @@ export class Producer<T> {
   /** The marker and the message in one script: both or neither, on every backend (one slot). */
   private async sendOnce(partition: number, payload: T, o: SendOptions): Promise<SendResult> {
     const marker = this.topic.dedupe(partition, o.idempotencyKey!);
-    const xadd = this.xadd(partition, payload, o);
+    const xadd = this.xadd(partition, payload, o.key, o.headers);
     const [seen, id] = (await this.conn.script(SEND_ONCE, [marker, this.topic.stream(partition)], [this.dedupeWindowMs, ...xadd.slice(2)])) as [number, string];
     return { id, partition, duplicate: seen === 1 };
   }
