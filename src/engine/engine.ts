@@ -97,12 +97,20 @@ export class Engine {
   private activeExpireTimer: NodeJS.Timeout | undefined;
   private closed = false;
   private readonly timing: boolean;
+  /** The system clock read through performance.now() (commandTiming without an injected clock), else null. */
+  private readonly wallClock: MonotonicWallClock | null = null;
   /** Reused command contexts, one per call depth (EXEC and scripts nest calls). */
   private readonly contexts: CallContext[] = [];
 
   constructor(options: EngineOptions = {}) {
-    this.clock = options.clock ?? Date.now;
     this.timing = options.commandTiming ?? false;
+    if (options.clock === undefined && this.timing) {
+      const wall = new MonotonicWallClock();
+      this.wallClock = wall;
+      this.clock = () => wall.at(performance.now());
+    } else {
+      this.clock = options.clock ?? Date.now;
+    }
     const n = options.databases ?? 16;
     this.dbs = Array.from({ length: n }, (_, i) => new Db(this, i));
     for (const c of allCommands()) {
@@ -178,15 +186,16 @@ export class Engine {
    */
   call(session: Session, cmd: CommandSpec, argv: string[]): Reply | Promise<Reply> {
     const outer = this.depth === 0;
+    const start = this.timing ? performance.now() : 0;
     if (outer) {
-      this.cmdTime = this.clock();
+      // As Redis's call() takes the cached time and the duration's start from one ustime().
+      this.cmdTime = this.wallClock === null ? this.clock() : this.wallClock.at(start);
       session.lastInteraction = this.cmdTime;
     }
     const ctx = this.context(session);
     session.lastCommand = cmd.name;
     this.depth++;
     let reply: Reply | Block;
-    const start = this.timing ? performance.now() : 0;
     try {
       reply = cmd.run(ctx, argv);
     } catch (e) {
@@ -405,6 +414,30 @@ export class Engine {
     this.persistence?.close();
     if (this.activeExpireTimer) clearInterval(this.activeExpireTimer);
     for (const s of [...this.sessions.values()]) s.close();
+  }
+}
+
+/**
+ * Wall-clock milliseconds from a performance.now() reading, so a command
+ * timed for INFO commandstats needs no second clock read for its time.
+ * The wall clock is performance.timeOrigin + the monotonic reading (they
+ * differ only when the system clock is stepped); at most every 100 ms it is
+ * compared with Date.now(), and re-based when the two part by a millisecond
+ * or more. Between checks the result is Date.now() to within the check's
+ * rounding.
+ */
+class MonotonicWallClock {
+  private origin = performance.timeOrigin;
+  private checkedAt = -Infinity;
+
+  /** Wall ms at monotonic reading `mono` (a performance.now() value). */
+  at(mono: number): number {
+    if (mono - this.checkedAt >= 100) {
+      this.checkedAt = mono;
+      const drift = Date.now() - (this.origin + mono);
+      if (drift >= 1 || drift <= -1) this.origin += drift;
+    }
+    return Math.floor(this.origin + mono);
   }
 }
 
