@@ -83,23 +83,37 @@ export interface ConsumerOptions {
 type Resolved = Required<ConsumerOptions>;
 
 /**
- * KEYS stream. ARGV group, consumer, 'ack' | 'touch', ids... For the ids
- * this consumer still owns: XACK them, or XCLAIM them to itself (resetting
- * their idle time). Replies the others as a flat list of id, owner ('' if
- * no longer pending). Redis lets any member ack any entry; this is what
- * keeps a paused "zombie" from acking a message another consumer took.
+ * KEYS stream. ARGV group, consumer, 'ack' | 'touch', ids... (ascending).
+ * For the ids this consumer still owns: XACK them, or XCLAIM them to itself
+ * (resetting their idle time). Replies the others as a flat list of id,
+ * owner ('' if no longer pending). Redis lets any member ack any entry;
+ * this is what keeps a paused "zombie" from acking a message another
+ * consumer took. One XPENDING over the ids' range, filtered to this
+ * consumer, settles the usual case (all still owned); only the rest are
+ * looked up one by one.
  */
 const OWNED_ACK_OR_TOUCH = defineScript(
   'brook-owned-ack-or-touch',
   1,
-  `local owned, lost = {}, {}
+  `local n = #ARGV - 3
+local limit = n + 64
+local mine = {}
+local range = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[4], ARGV[#ARGV], limit, ARGV[2])
+for _, e in ipairs(range) do mine[e[1]] = true end
+local complete = #range < limit
+local owned, lost = {}, {}
 for i = 4, #ARGV do
-  local p = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[i], ARGV[i], 1)
-  if p[1] and p[1][2] == ARGV[2] then
-    owned[#owned + 1] = ARGV[i]
+  local id = ARGV[i]
+  if mine[id] then
+    owned[#owned + 1] = id
   else
-    lost[#lost + 1] = ARGV[i]
-    lost[#lost + 1] = p[1] and p[1][2] or ''
+    local p = redis.call('XPENDING', KEYS[1], ARGV[1], id, id, 1)
+    if not complete and p[1] and p[1][2] == ARGV[2] then
+      owned[#owned + 1] = id
+    else
+      lost[#lost + 1] = id
+      lost[#lost + 1] = p[1] and p[1][2] or ''
+    end
   end
 end
 if #owned > 0 then
@@ -111,6 +125,19 @@ if #owned > 0 then
 end
 return lost`,
 );
+
+/** Stream ID order ("ms-seq", both unsigned decimal). */
+function compareIds(a: string, b: string): number {
+  const i = a.indexOf('-');
+  const j = b.indexOf('-');
+  if (i !== j) return i - j;
+  const ms = a.slice(0, i) < b.slice(0, j) ? -1 : a.slice(0, i) > b.slice(0, j) ? 1 : 0;
+  if (ms !== 0) return ms;
+  const sa = a.length - i;
+  const sb = b.length - j;
+  if (sa !== sb) return sa - sb;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
 
 function withDefaults(o: ConsumerOptions): Resolved {
   if (!o?.connection) badOption('Consumer needs a connection');
@@ -404,8 +431,9 @@ export class Consumer<T> {
   /** Run OWNED_ACK_OR_TOUCH; returns the ids this consumer no longer owns (and emits `lost` for each). */
   private async ifOwned(mode: 'ack' | 'touch', partition: number, ids: string[]): Promise<Set<string>> {
     const lost = new Set<string>();
-    for (let i = 0; i < ids.length; i += 500) {
-      const chunk = ids.slice(i, i + 500);
+    const sorted = [...ids].sort(compareIds);
+    for (let i = 0; i < sorted.length; i += 500) {
+      const chunk = sorted.slice(i, i + 500);
       const r = (await this.conn.script(OWNED_ACK_OR_TOUCH, [this.topic.stream(partition)], [this.options.group, this.name, mode, ...chunk])) as string[];
       for (let k = 0; k < r.length; k += 2) {
         lost.add(r[k]);
