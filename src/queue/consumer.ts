@@ -83,7 +83,7 @@ export interface ConsumerOptions {
 type Resolved = Required<ConsumerOptions>;
 
 /**
- * KEYS stream. ARGV group, consumer, 'ack' | 'touch', ids... (ascending).
+ * KEYS stream. ARGV group, consumer, 'ack' | 'touch', lowest id, highest id, ids...
  * For the ids this consumer still owns: XACK them, or XCLAIM them to itself
  * (resetting their idle time). Replies the others as a flat list of id,
  * owner ('' if no longer pending). Redis lets any member ack any entry;
@@ -95,14 +95,14 @@ type Resolved = Required<ConsumerOptions>;
 const OWNED_ACK_OR_TOUCH = defineScript(
   'brook-owned-ack-or-touch',
   1,
-  `local n = #ARGV - 3
+  `local n = #ARGV - 5
 local limit = n + 64
 local mine = {}
-local range = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[4], ARGV[#ARGV], limit, ARGV[2])
+local range = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[4], ARGV[5], limit, ARGV[2])
 for _, e in ipairs(range) do mine[e[1]] = true end
 local complete = #range < limit
 local owned, lost = {}, {}
-for i = 4, #ARGV do
+for i = 6, #ARGV do
   local id = ARGV[i]
   if mine[id] then
     owned[#owned + 1] = id
@@ -126,17 +126,14 @@ end
 return lost`,
 );
 
-/** Stream ID order ("ms-seq", both unsigned decimal). */
+/** -1, 0 or 1: stream ID order ("ms-seq", both unsigned decimal). */
 function compareIds(a: string, b: string): number {
   const i = a.indexOf('-');
   const j = b.indexOf('-');
-  if (i !== j) return i - j;
+  if (i !== j) return i < j ? -1 : 1;
+  if (a.length === b.length) return a < b ? -1 : a > b ? 1 : 0; // same digit counts: text order is number order
   const ms = a.slice(0, i) < b.slice(0, j) ? -1 : a.slice(0, i) > b.slice(0, j) ? 1 : 0;
-  if (ms !== 0) return ms;
-  const sa = a.length - i;
-  const sb = b.length - j;
-  if (sa !== sb) return sa - sb;
-  return a < b ? -1 : a > b ? 1 : 0;
+  return ms !== 0 ? ms : a.length < b.length ? -1 : 1;
 }
 
 function withDefaults(o: ConsumerOptions): Resolved {
@@ -371,14 +368,19 @@ export class Consumer<T> {
       deliveries: e.deliveries,
     };
     try {
-      const attributes = () => ({
-        'messaging.message.id': e.id,
-        'messaging.destination.partition.id': String(e.partition),
-        'messaging.consumer.group.name': this.options.group,
-        'messaging.client.id': this.name,
-        'brook.deliveries': e.deliveries,
-      });
-      await inProcessSpan(this.topic.name, msg.headers, attributes, () => this.handler!(msg));
+      // Inline arrows: a named closure per message costs a defineProperty under tsx (keepNames).
+      await inProcessSpan(
+        this.topic.name,
+        msg.headers,
+        () => ({
+          'messaging.message.id': e.id,
+          'messaging.destination.partition.id': String(e.partition),
+          'messaging.consumer.group.name': this.options.group,
+          'messaging.client.id': this.name,
+          'brook.deliveries': e.deliveries,
+        }),
+        () => this.handler!(msg),
+      );
     } catch (err) {
       const error = err instanceof Error ? err.message : String(err);
       if (e.deliveries >= this.options.maxDeliveries) {
@@ -431,10 +433,15 @@ export class Consumer<T> {
   /** Run OWNED_ACK_OR_TOUCH; returns the ids this consumer no longer owns (and emits `lost` for each). */
   private async ifOwned(mode: 'ack' | 'touch', partition: number, ids: string[]): Promise<Set<string>> {
     const lost = new Set<string>();
-    const sorted = [...ids].sort(compareIds);
-    for (let i = 0; i < sorted.length; i += 500) {
-      const chunk = sorted.slice(i, i + 500);
-      const r = (await this.conn.script(OWNED_ACK_OR_TOUCH, [this.topic.stream(partition)], [this.options.group, this.name, mode, ...chunk])) as string[];
+    for (let i = 0; i < ids.length; i += 500) {
+      const chunk = ids.slice(i, i + 500);
+      let lo = chunk[0];
+      let hi = chunk[0];
+      for (const id of chunk) {
+        if (compareIds(id, lo) < 0) lo = id;
+        if (compareIds(id, hi) > 0) hi = id;
+      }
+      const r = (await this.conn.script(OWNED_ACK_OR_TOUCH, [this.topic.stream(partition)], [this.options.group, this.name, mode, lo, hi, ...chunk])) as string[];
       for (let k = 0; k < r.length; k += 2) {
         lost.add(r[k]);
         this.events.emit({ type: 'lost', id: r[k], partition, owner: r[k + 1] === '' ? null : r[k + 1] });
