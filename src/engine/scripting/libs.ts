@@ -2,7 +2,8 @@
  * The libraries Redis gives scripts beyond Lua's own: `bit` (LuaBitOp,
  * 32-bit results), `cjson` (encode/decode), Redis's deterministic
  * math.random, and the Lua 5.1 names that Lua 5.3 dropped (unpack,
- * table.getn, math.pow, ...). cmsgpack and struct are not provided.
+ * table.getn, math.pow, ...). `struct` is in struct.ts, `cmsgpack` in
+ * msgpack.ts.
  */
 import { luaNumberToString, lua, lauxlib, pushBinary, pushText, setFunction, toBinary, type LuaState } from './lua.ts';
 

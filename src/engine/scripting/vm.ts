@@ -1,9 +1,9 @@
 /**
  * One Lua interpreter per engine, set up as Redis 7.0 sets up its own
  * (script_lua.c, eval.c): the base, table, string and math libraries plus
- * bit and cjson; a `redis` table; a global table that refuses new globals
- * and errors on unknown ones; an error handler that records where an error
- * happened; a count hook that stops a runaway script.
+ * bit, cjson, struct and cmsgpack; a `redis` table; a global table that
+ * refuses new globals and errors on unknown ones; an error handler that
+ * records where an error happened; a count hook that stops a runaway script.
  *
  * Compiled scripts live in the registry as `f_<sha>`, like Redis's.
  *
@@ -20,6 +20,8 @@ import { ErrorReply, type Reply } from '../reply.ts';
 import type { Session } from '../session.ts';
 import { luaToReply, pushErrorTable, pushReply } from './convert.ts';
 import { COMPAT_LUA, openBit, openCjson, openRandom } from './libs.ts';
+import { openCmsgpack } from './msgpack.ts';
+import { openStruct } from './struct.ts';
 import { lauxlib, lua, lualib, luaString, pushBinary, pushText, setField, setFunction, toBinary, type LuaState } from './lua.ts';
 
 /** State of the script being run. */
@@ -99,6 +101,8 @@ export class LuaVm {
     lua.lua_setglobal(L, '_VERSION');
     openBit(L);
     openCjson(L);
+    openStruct(L);
+    openCmsgpack(L);
     openRandom(L);
     this.openRedis();
     this.exec(COMPAT_LUA, '@compat');
