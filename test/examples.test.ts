@@ -20,3 +20,11 @@ test('examples/event-sourcing.ts: record, replay, rebuild, time travel', async (
   assert.match(stdout, /"name": "张三"/);
   assert.match(stdout, /state at v1: \{"orders":\[\],"user_id":"user_123","email":"user@example.com"\}/);
 });
+
+test('examples/ordered-and-notify.ts: per-key order with ordered consumers, notifications', async () => {
+  const { stdout } = await tsx('examples/ordered-and-notify.ts');
+  for (const c of ['ann', 'bob', 'cy', 'dee']) {
+    assert.match(stdout, new RegExp(`${c}: steps 1 -> 2 -> 3`));
+    assert.match(stdout, new RegExp(`notified: ${c} finished`));
+  }
+});

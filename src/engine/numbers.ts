@@ -123,20 +123,29 @@ export function formatDouble17g(d: number): string {
 
 /** printf("%.<p>g") for finite, non-zero d. */
 export function formatG(d: number, precision: number): string {
-  const exp = Math.floor(Math.log10(Math.abs(d)));
-  let s = d.toExponential(precision - 1);
-  // toExponential may round up into the next decade; trust its exponent.
-  let [mant, e] = s.split('e');
-  let x = Number(e);
-  void exp;
+  const [digits, x] = roundDigits(Math.abs(d), precision);
+  const sign = d < 0 ? '-' : '';
   if (x < -4 || x >= precision) {
-    mant = stripZeros(mant);
-    const sign = x < 0 ? '-' : '+';
+    const mant = stripZeros(digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits);
     const ax = Math.abs(x);
-    return `${mant}e${sign}${ax < 10 ? '0' : ''}${ax}`;
+    return `${sign}${mant}e${x < 0 ? '-' : '+'}${ax < 10 ? '0' : ''}${ax}`;
   }
-  s = d.toFixed(Math.max(0, precision - 1 - x));
-  return stripZeros(s);
+  const s = x >= 0 ? `${digits.slice(0, x + 1)}.${digits.slice(x + 1)}` : `0.${'0'.repeat(-x - 1)}${digits}`;
+  return sign + stripZeros(s);
+}
+
+/**
+ * The `p` significant decimal digits of a > 0 and its decimal exponent,
+ * rounded as glibc's printf rounds: to nearest, exact ties to even. (JS's
+ * toExponential rounds exact ties up; a tie needs an expansion that ends at
+ * digit p + 1, so toExponential(100) shows it exactly.)
+ */
+function roundDigits(a: number, p: number): [string, number] {
+  const [m, e] = a.toExponential(p - 1).split('e');
+  const [em, ee] = a.toExponential(100).split('e');
+  const exact = em.replace('.', '');
+  if (exact[p] === '5' && /^0*$/.test(exact.slice(p + 1)) && Number(exact[p - 1]) % 2 === 0) return [exact.slice(0, p), Number(ee)];
+  return [m.replace('.', ''), Number(e)];
 }
 
 function stripZeros(s: string): string {

@@ -7,7 +7,7 @@
  * Known differences, kept out of the corpus and listed in the README: the
  * wording of some Lua runtime errors (brook's VM is Lua 5.3 based, Redis's
  * is 5.1: "attempt to index a nil value (local 't')" vs "attempt to index
- * local 't' (a nil value)"), and cmsgpack/struct, which brook lacks.
+ * local 't' (a nil value)"). struct and cmsgpack: scripting-libs.test.ts.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -95,6 +95,9 @@ test('cjson, bit and binary strings', async () => {
     ev('return cjson.encode({1, 2, 3})'), ev("return cjson.encode({a = 'x/y'})"), ev("return cjson.encode('\\n\\t\"')"),
     ev('return cjson.encode({})'), ev('return cjson.encode(true)'), ev('return cjson.encode(1.5)'), ev("return cjson.decode('[1,2,3]')"),
     ev("return cjson.decode('{\"a\":{\"b\":[5]}}').a.b[1]"), ev("return cjson.decode('\"x\"')"), ev('return cjson.encode(cjson.null)'),
+    ev('return cjson.encode({[true] = 1})'), ev('return cjson.encode({a = function() end})'), ev('return cjson.encode(function() end)'),
+    // printf rounds exact ties to even: %.14g of 2184.75634765625 is ...562, not ...563.
+    ev('return tostring(2184.75634765625)'), ev('return tostring(0.5)'), ev('return tostring(-2.5e-7)'), ev('return tostring(1e15)'),
     ev('return bit.band(0xff, 0x0f)'), ev('return bit.bor(1, 2, 4)'), ev('return bit.bxor(5, 3)'), ev('return bit.bnot(0)'),
     ev('return bit.lshift(1, 31)'), ev('return bit.rshift(-1, 28)'), ev('return bit.arshift(-16, 2)'), ev('return bit.tohex(255)'),
     ev('return bit.tohex(-1, -4)'), ev('return bit.tobit(2^32 + 5)'), ev('return bit.rol(1, 33)'), ev('return bit.bswap(0x12345678)'),

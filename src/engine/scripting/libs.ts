@@ -106,8 +106,13 @@ function encodeValue(L: LuaState, depth: number): string {
     case lua.LUA_TTABLE:
       return encodeTable(L, depth);
     default:
-      throw new CjsonError(`Cannot serialise ${toBinary(L, -1) ?? lua.lua_typename(L, lua.lua_type(L, -1))}: type not supported`);
+      throw new CjsonError(`Cannot serialise ${typeName(lua.lua_type(L, -1))}: type not supported`);
   }
+}
+
+/** A Lua type's name as a JS string (fengari returns bytes). */
+function typeName(type: number): string {
+  return String.fromCharCode(...(lua.lua_typename(null, type) as Uint8Array));
 }
 
 function encodeTable(L: LuaState, depth: number): string {
@@ -142,8 +147,10 @@ function encodeTable(L: LuaState, depth: number): string {
   while (lua.lua_next(L, -2) !== 0) {
     const kt = lua.lua_type(L, -2);
     if (kt !== lua.LUA_TSTRING && kt !== lua.LUA_TNUMBER) {
+      const type = typeName(kt);
       lua.lua_pop(L, 2);
-      throw new CjsonError('Cannot serialise table: table key must be a number or string');
+      // lua-cjson names the key's type: "Cannot serialise boolean: ..."
+      throw new CjsonError(`Cannot serialise ${type}: table key must be a number or string`);
     }
     lua.lua_pushvalue(L, -2);
     const key = kt === lua.LUA_TNUMBER ? luaNumberToString(lua.lua_tonumber(L, -1)) : (toBinary(L, -1) as string);
