@@ -276,7 +276,8 @@ export class RedisConnection implements Connection {
 
   private async pipelineOnce(commands: Arg[][]): Promise<Array<Reply | RedisReplyErrorLike>> {
     const p = this.client.pipeline();
-    for (const c of commands) p.call(String(c[0]), ...(c.slice(1) as (string | Buffer | number)[]));
+    const call = p.call as unknown as (...args: Arg[]) => void; // call(name, ...args), without copying each command
+    for (const c of commands) call.apply(p, c);
     const res = (await this.track(p.exec())) ?? [];
     return res.map(([err, val]) => (err ? (toError(err) as RedisReplyErrorLike) : (val as Reply)));
   }

@@ -18,7 +18,7 @@ import { schedule } from './delayed.ts';
 import { encodeFields } from './message.ts';
 import { validate } from './standard-schema.ts';
 import type { Topic } from './topic.ts';
-import { inSendSpan, withTraceHeaders } from './tracing.ts';
+import { inSendSpan, traceHeaders, withTrace } from './tracing.ts';
 
 /** KEYS marker, stream. ARGV windowMs, then XADD's arguments after the key. Replies {seen, id}. */
 const SEND_ONCE = defineScript(
@@ -102,7 +102,7 @@ export class Producer<T> {
     const dueAt = dueTime(options);
     if (dueAt !== undefined && options.idempotencyKey !== undefined) badOption('a delayed message cannot take an idempotency key');
     return inSendSpan(this.topic.name, { 'messaging.destination.partition.id': String(partition) }, async () => {
-      const o = { ...options, headers: withTraceHeaders(options.headers) };
+      const o = { ...options, headers: withTrace(options.headers, traceHeaders()) };
       if (dueAt !== undefined) {
         const id = await schedule(this.conn, this.topic.stream(partition), dueAt, encodeFields(payload, o.key, o.headers));
         return { id, partition, duplicate: false, dueAt };
@@ -122,7 +122,8 @@ export class Producer<T> {
     if (this.topic.schema) for (const it of items) await this.check(it.payload);
     const parts = items.map((it) => this.topic.partitionFor(it.key));
     return inSendSpan(this.topic.name, { 'messaging.batch.message_count': items.length }, async () => {
-      const replies = await this.conn.pipeline(items.map((it, i) => this.xadd(parts[i], it.payload, it.key, withTraceHeaders(it.headers))));
+      const trace = traceHeaders();
+      const replies = await this.conn.pipeline(items.map((it, i) => this.xadd(parts[i], it.payload, it.key, withTrace(it.headers, trace))));
       return replies.map((r, i) => {
         if (r instanceof Error) throw r;
         return { id: r as string, partition: parts[i], duplicate: false };

@@ -32,12 +32,21 @@ function tracing(): boolean {
   return !(p instanceof ProxyTracerProvider) || p.getDelegate() !== NOOP_PROVIDER;
 }
 
-/** The caller's headers plus the active context's propagation headers (the caller's win). */
-export function withTraceHeaders(headers: Record<string, string> | undefined): Record<string, string> | undefined {
+/**
+ * The active context's propagation headers (W3C traceparent/tracestate with
+ * the registered propagator), or null when there are none: computed once
+ * per send or batch.
+ */
+export function traceHeaders(): Record<string, string> | null {
+  if (propagation.fields().length === 0) return null; // the no-op propagator
   const carrier: Record<string, string> = {};
   propagation.inject(context.active(), carrier);
-  if (Object.keys(carrier).length === 0) return headers;
-  return { ...carrier, ...headers };
+  return Object.keys(carrier).length === 0 ? null : carrier;
+}
+
+/** A message's headers with the trace headers added (the caller's own win). */
+export function withTrace(headers: Record<string, string> | undefined, trace: Record<string, string> | null): Record<string, string> | undefined {
+  return trace === null ? headers : { ...trace, ...headers };
 }
 
 /** Run `fn` inside a PRODUCER span; messages sent inside carry its context. */
