@@ -416,7 +416,8 @@ export class Consumer<T> {
     let q = batch.ids.get(e.partition);
     if (q === undefined) batch.ids.set(e.partition, (q = []));
     q.push(e.id);
-    return !(await batch.done).has(`${e.partition}/${e.id}`);
+    const lost = await batch.done;
+    return lost.size === 0 || !lost.has(`${e.partition}/${e.id}`);
   }
 
   /** One script call per partition; resolves with the `<partition>/<id>`s no longer owned. */

@@ -84,16 +84,17 @@ export class DeadLetters {
 
   private parse(partition: number, id: string, fields: string[]): DeadLetter {
     const f = decodeFields(fields);
+    const all = f.all;
     return {
       id,
       partition,
-      originalId: f.all['original-id'],
-      reason: f.all.reason,
-      error: f.all.error,
-      group: f.all.group,
-      consumer: f.all.consumer,
-      deliveries: Number(f.all.deliveries),
-      failedAt: Number(f.all['failed-at']),
+      originalId: all['original-id'],
+      reason: all.reason,
+      error: all.error,
+      group: all.group,
+      consumer: all.consumer,
+      deliveries: Number(all.deliveries),
+      failedAt: Number(all['failed-at']),
       payloadText: f.payloadText,
       key: f.key,
       headers: f.headers,

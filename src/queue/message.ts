@@ -30,15 +30,32 @@ export interface RawFields {
 }
 
 export function decodeFields(fields: string[]): RawFields {
-  const all: Record<string, string> = {};
-  for (let i = 0; i + 1 < fields.length; i += 2) all[fields[i]] = fields[i + 1];
+  let payloadText: string | undefined;
+  let key: string | undefined;
+  let headersText: string | undefined;
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    const f = fields[i];
+    if (f === 'p') payloadText = fields[i + 1];
+    else if (f === 'k') key = fields[i + 1];
+    else if (f === 'h') headersText = fields[i + 1];
+  }
   let headers: Record<string, string> = {};
-  if (all.h !== undefined) {
+  if (headersText !== undefined) {
     try {
-      headers = JSON.parse(all.h) as Record<string, string>;
+      headers = JSON.parse(headersText) as Record<string, string>;
     } catch {
       headers = {};
     }
   }
-  return { payloadText: all.p, key: all.k, headers, all };
+  return {
+    payloadText,
+    key,
+    headers,
+    // Every field by name, built only when asked (dead letters carry more fields).
+    get all() {
+      const all: Record<string, string> = {};
+      for (let i = 0; i + 1 < fields.length; i += 2) all[fields[i]] = fields[i + 1];
+      return all;
+    },
+  };
 }
