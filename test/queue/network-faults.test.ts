@@ -13,6 +13,7 @@ import { BLOCK_GRACE_MS } from '../../src/client/redis.ts';
 import { Consumer, Producer, topic, type Topic } from '../../src/queue/index.ts';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.ts';
 import { startRedis, type RedisProcess } from '../support/redis-server.ts';
+import { sendUntilAcked, type AckLog } from '../support/retrying-send.ts';
 import { until } from '../support/until.ts';
 
 const BLOCK_MS = 500;
@@ -91,22 +92,13 @@ test('cuts, stalls longer than blockMs and refused reconnects while messages flo
   // The retrying producer: a send that fails is sent again; only acknowledged sends must not be lost.
   const prodConn = await connect(proxy.url);
   const producer = new Producer(t, { connection: prodConn });
-  const acked = new Set<number>();
-  let sendErrors = 0;
+  const log: AckLog = { acked: new Set(), errors: 0 };
+  const acked = log.acked;
   let next = 0;
   const sendLoop = async () => {
     while (next < N) {
       const i = next++;
-      for (;;) {
-        try {
-          await producer.send({ i }, { key: String(i) });
-          acked.add(i);
-          break;
-        } catch {
-          sendErrors++;
-          await sleep(50);
-        }
-      }
+      await sendUntilAcked(producer, i, log);
       await sleep(5);
     }
   };
@@ -168,7 +160,7 @@ test('cuts, stalls longer than blockMs and refused reconnects while messages flo
   const errors = consumers.reduce((s, c) => s + c.errors.length, 0);
   console.log(
     `# network faults: ${N} messages (${streamLen} entries), ${cuts} cuts, ${stalls} stalls of ${3 * BLOCK_MS} ms, ` +
-      `${sendErrors} send errors, ${duplicates} duplicate handlings, ${errors} consumer errors; ` +
+      `${log.errors} send errors, ${duplicates} duplicate handlings, ${errors} consumer errors; ` +
       `resume ms after ${JSON.stringify(resumeMs)}; drained ${drainMs} ms after the faults`,
   );
   for (const c of consumers) await c.stop();

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { connect, type Connection } from '../../src/client/index.ts';
 import { Consumer, Producer, topic } from '../../src/queue/index.ts';
 import { freePort, startRedis, type RedisProcess } from '../support/redis-server.ts';
+import { sendUntilAcked, type AckLog } from '../support/retrying-send.ts';
 import { until } from '../support/until.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -46,23 +47,14 @@ test('redis-server killed -9 and restarted twice mid-stream: every acknowledged 
 
     // The producer sends without pause; a send that fails is sent again. Only acknowledged sends count.
     const producer = new Producer(t, { connection: await open() });
-    const acked = new Set<number>();
-    let sendErrors = 0;
+    const log: AckLog = { acked: new Set(), errors: 0 };
+    const acked = log.acked;
     let next = 0;
     let producing = true;
     const sendLoop = async () => {
       while (producing) {
         const i = next++;
-        for (;;) {
-          try {
-            await producer.send({ i }, { key: String(i) });
-            acked.add(i);
-            break;
-          } catch {
-            sendErrors++;
-            await sleep(50);
-          }
-        }
+        await sendUntilAcked(producer, i, log);
       }
     };
     const loops = Promise.all([sendLoop(), sendLoop()]);
@@ -100,7 +92,7 @@ test('redis-server killed -9 and restarted twice mid-stream: every acknowledged 
     assert.ok(acked.size > ackedAtKill[1], 'the producer went on after the restarts');
     const duplicates = [...seen.values()].reduce((s, c) => s + c - 1, 0);
     console.log(
-      `# restart: ${acked.size} acknowledged sends (${ackedAtKill} at the kills), 2 kill -9 + restarts, ${sendErrors} send errors, ` +
+      `# restart: ${acked.size} acknowledged sends (${ackedAtKill} at the kills), 2 kill -9 + restarts, ${log.errors} send errors, ` +
         `${duplicates} duplicate handlings, ${consumerErrors} consumer errors; consumer resumed ${resumeMs} ms after each restart`,
     );
   } finally {
