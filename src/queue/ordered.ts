@@ -199,7 +199,11 @@ export class OrderedRunner {
         const l: Lease = { partition: p, validUntil: sentAt + leaseMs, stop: false, lost: false, done: Promise.resolve() };
         this.leases.set(p, l);
         this.h.events.emit({ type: 'assigned', partition: p });
-        l.done = this.loop(l).catch((e) => this.h.fail(e));
+        l.done = this.loop(l).catch((e) => {
+          // Could not even open its reading connection: give the partition back to be taken again.
+          this.h.fail(e);
+          void this.revoke(l, 'rebalance');
+        });
       }),
     );
   }
@@ -217,48 +221,54 @@ export class OrderedRunner {
   }
 
   private async loop(l: Lease): Promise<void> {
-    const { conn, topic, group, name } = this.h;
-    const stream = topic.stream(l.partition);
-    const reader = await conn.duplicate();
-    let promotedAt = 0;
+    const reader = await this.h.conn.duplicate();
+    const at = { promoted: 0 };
     try {
       while (!l.stop) {
-        if (Date.now() >= l.validUntil) {
-          // Not renewed in time (a pause or a slow link): take nothing until the next tick decides.
-          await sleep(10);
-          continue;
-        }
-        if (Date.now() - promotedAt >= this.h.scanIntervalMs) {
-          await promoteDue(conn, stream);
-          promotedAt = Date.now();
-        }
-        const r = (await conn.script(NEXT, [stream, this.leaseKey(l.partition)], [group, name, this.h.backoffMs, this.h.maxBackoffMs])) as NextReply;
-        switch (r[0]) {
-          case 'unleased':
-            l.validUntil = 0;
-            break;
-          case 'wait':
-            await sleep(Math.min(r[1], this.h.blockMs));
-            break;
-          case 'gone':
-            break;
-          case 'empty':
-            await reader.send(['XREAD', 'BLOCK', this.h.blockMs, 'STREAMS', stream, r[1]]);
-            break;
-          case 'entry': {
-            const [, id, fields, deliveries, from] = r;
-            const e: TakenEntry = { partition: l.partition, id, fields, deliveries };
-            if (from !== name) this.h.events.emit({ type: 'reclaimed', id, partition: l.partition, from, deliveries });
-            if (deliveries > this.h.maxDeliveries) {
-              await this.h.deadLetter(e, `exceeded ${this.h.maxDeliveries} deliveries`, 'its consumers stopped before finishing it');
-            } else {
-              await this.h.process(e);
-            }
-          }
+        try {
+          await this.step(l, reader, at);
+        } catch (e) {
+          // A dropped link or a failing script: report it, back off, go on (the lease decides who runs).
+          this.h.fail(e);
+          await sleep(100);
         }
       }
     } finally {
       await reader.close();
+    }
+  }
+
+  /** One message (or one wait) on the partition. */
+  private async step(l: Lease, reader: Connection, at: { promoted: number }): Promise<void> {
+    const { conn, topic, group, name } = this.h;
+    const stream = topic.stream(l.partition);
+    if (Date.now() >= l.validUntil) {
+      // Not renewed in time (a pause or a slow link): take nothing until the next tick decides.
+      return sleep(10);
+    }
+    if (Date.now() - at.promoted >= this.h.scanIntervalMs) {
+      await promoteDue(conn, stream);
+      at.promoted = Date.now();
+    }
+    const r = (await conn.script(NEXT, [stream, this.leaseKey(l.partition)], [group, name, this.h.backoffMs, this.h.maxBackoffMs])) as NextReply;
+    switch (r[0]) {
+      case 'unleased':
+        l.validUntil = 0;
+        return;
+      case 'wait':
+        return sleep(Math.min(r[1], this.h.blockMs));
+      case 'gone':
+        return;
+      case 'empty':
+        await reader.send(['XREAD', 'BLOCK', this.h.blockMs, 'STREAMS', stream, r[1]]);
+        return;
+      case 'entry': {
+        const [, id, fields, deliveries, from] = r;
+        const e: TakenEntry = { partition: l.partition, id, fields, deliveries };
+        if (from !== name) this.h.events.emit({ type: 'reclaimed', id, partition: l.partition, from, deliveries });
+        if (deliveries > this.h.maxDeliveries) return this.h.deadLetter(e, `exceeded ${this.h.maxDeliveries} deliveries`, 'its consumers stopped before finishing it');
+        return this.h.process(e);
+      }
     }
   }
 }
