@@ -37,9 +37,8 @@ function slotOf(cmd: Arg[]): number {
  */
 export const BLOCK_GRACE_MS = 1000;
 
-/** The BLOCK time (ms) of an XREAD/XREADGROUP, or undefined if it does not block or blocks forever (BLOCK 0). */
-export function blockMsOf(args: Arg[]): number | undefined {
-  const name = String(args[0]).toLowerCase();
+/** The BLOCK time (ms; 0 = forever) of an XREAD/XREADGROUP, or undefined when it does not block. */
+function blockOf(name: string, args: Arg[]): number | undefined {
   let i: number;
   if (name === 'xread') i = 1;
   else if (name === 'xreadgroup') i = 4; // after GROUP <group> <consumer>
@@ -48,10 +47,7 @@ export function blockMsOf(args: Arg[]): number | undefined {
     const a = String(args[i]).toLowerCase();
     if (a === 'streams') return undefined;
     if (a === 'count') i++;
-    else if (a === 'block') {
-      const ms = Number(args[i + 1]);
-      return ms > 0 ? ms : undefined;
-    }
+    else if (a === 'block') return Number(args[i + 1]);
   }
   return undefined;
 }
@@ -68,20 +64,9 @@ function publishNode(client: Client, args: Arg[]): Redis | undefined {
   return client.nodes('master').find((n) => `${n.options.host}:${n.options.port}` === owner);
 }
 
+/** Commands that may legitimately wait without a reply (the reply watchdog leaves them alone). */
 const BLOCKING = new Set(['blpop', 'brpop', 'blmove', 'brpoplpush', 'blmpop', 'bzpopmin', 'bzpopmax', 'bzmpop', 'wait', 'waitaof']);
 
-/** Commands that may legitimately wait without a reply (the reply watchdog leaves them alone). */
-function isBlocking(args: Arg[]): boolean {
-  const name = String(args[0]).toLowerCase();
-  if (BLOCKING.has(name)) return true;
-  if (name !== 'xread' && name !== 'xreadgroup') return false;
-  for (const a of args) {
-    const s = String(a).toLowerCase();
-    if (s === 'block') return true;
-    if (s === 'streams') return false;
-  }
-  return false;
-}
 
 function toError(e: unknown): Error {
   if (e instanceof Error && e.name === 'ReplyError') return new RedisReplyError(e.message, { cause: e });
@@ -228,8 +213,11 @@ export class RedisConnection implements Connection {
     try {
       const rest = args.slice(1) as (string | Buffer | number)[];
       const reply = (publishNode(this.client, args) ?? this.client).call(String(args[0]), ...rest);
-      const blockMs = blockMsOf(args);
-      return (await this.track(blockMs === undefined ? reply : this.watchBlocking(reply, blockMs), blockMs !== undefined || isBlocking(args))) as Reply;
+      const name = String(args[0]).toLowerCase();
+      const block = blockOf(name, args);
+      // A read with BLOCK n > 0 gets its own watchdog; BLOCK 0 and the list/zset blocking commands wait as long as they like.
+      const watched = block !== undefined && block > 0 ? this.watchBlocking(reply, block) : reply;
+      return (await this.track(watched, block !== undefined || BLOCKING.has(name))) as Reply;
     } catch (e) {
       throw toError(e);
     }
