@@ -115,19 +115,34 @@ export class RedisConnection implements Connection {
   /** Rejecters of commands in flight: close() fails them (ioredis would keep them for a reconnect). */
   private readonly inFlight = new Set<(e: Error) => void>();
 
-  /** Race `p` against close(). Commands that do not block count for the reply watchdog. */
+  /**
+   * `p`, unless close() comes first (then the closed error). Commands that
+   * do not block count for the reply watchdog. One promise per command: this
+   * runs for every command, so no Promise.race or finally chain.
+   */
   private track<T>(p: Promise<T>, blocking = false): Promise<T> {
-    let reject!: (e: Error) => void;
-    const closed = new Promise<never>((_, r) => (reject = r));
-    this.inFlight.add(reject);
     if (!blocking) this.startWaiting();
-    return Promise.race([p, closed]).finally(() => {
-      this.inFlight.delete(reject);
-      if (!blocking) {
-        this.waiting--;
-        this.progressAt = Date.now();
-      }
+    return new Promise<T>((resolve, reject) => {
+      this.inFlight.add(reject);
+      p.then(
+        (v) => {
+          this.settled(reject, blocking);
+          resolve(v);
+        },
+        (e: unknown) => {
+          this.settled(reject, blocking);
+          reject(e);
+        },
+      );
     });
+  }
+
+  private settled(reject: (e: Error) => void, blocking: boolean): void {
+    this.inFlight.delete(reject);
+    if (!blocking) {
+      this.waiting--;
+      this.progressAt = Date.now();
+    }
   }
 
   /** Non-blocking commands awaiting a reply, and when the link last made progress. */
@@ -211,8 +226,8 @@ export class RedisConnection implements Connection {
   async send(args: Arg[]): Promise<Reply> {
     if (this.closed) throw new BrookClientError(ClientErrorCode.Closed, 'the connection is closed');
     try {
-      const rest = args.slice(1) as (string | Buffer | number)[];
-      const reply = (publishNode(this.client, args) ?? this.client).call(String(args[0]), ...rest);
+      const client = publishNode(this.client, args) ?? this.client;
+      const reply = (client.call as unknown as (...a: Arg[]) => Promise<unknown>).apply(client, args); // call(name, ...args) without copying args
       const name = String(args[0]).toLowerCase();
       const block = blockOf(name, args);
       // A read with BLOCK n > 0 gets its own watchdog; BLOCK 0 and the list/zset blocking commands wait as long as they like.

@@ -40,7 +40,7 @@ import { decodeFields, type Message } from './message.ts';
 import { OrderedRunner, type TakenEntry } from './ordered.ts';
 import { validate } from './standard-schema.ts';
 import type { Topic } from './topic.ts';
-import { inProcessSpan } from './tracing.ts';
+import { inProcessSpan, tracing } from './tracing.ts';
 
 export interface ConsumerOptions {
   connection: Connection;
@@ -189,8 +189,17 @@ export class Consumer<T> {
   private running = false;
   private stopping = false;
   private blockTurn = 0;
+  /** Entries taken and not yet settled (handler running, or its ack on the way), by `<partition>/<id>`. */
   private readonly inFlight = new Map<string, Entry>();
   private readonly work = new Set<Promise<void>>();
+  /**
+   * Handlers running: what `concurrency` limits. A message whose handler
+   * finished frees its slot while its ack is on the way, so the next read
+   * overlaps the ack's round trip; at most `concurrency` more wait for acks.
+   */
+  private busy = 0;
+  /** Resolves the read loop's wait for a free slot. */
+  private wakeUp: (() => void) | null = null;
   private scanTimer: NodeJS.Timeout | undefined;
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private handler: Handler<T> | null = null;
@@ -223,13 +232,14 @@ export class Consumer<T> {
     await this.scan();
     try {
       while (!this.stopping) {
-        if (this.inFlight.size >= this.options.concurrency) {
-          await Promise.race(this.work);
+        const free = this.freeSlots();
+        if (free <= 0) {
+          await new Promise<void>((r) => (this.wakeUp = r));
           continue;
         }
         let entries: Entry[];
         try {
-          entries = await this.read(this.options.concurrency - this.inFlight.size);
+          entries = await this.read(free);
         } catch (e) {
           if (this.stopping) break;
           if (isRedisReplyError(e, 'NOGROUP') || isRedisReplyError(e, 'UNBLOCKED')) {
@@ -259,7 +269,23 @@ export class Consumer<T> {
    */
   async stop(): Promise<void> {
     this.stopping = true;
+    this.nudge();
     this.ordered?.stop();
+  }
+
+  /** How many more messages may be taken now. */
+  private freeSlots(): number {
+    const c = this.options.concurrency;
+    return Math.min(c - this.busy, 2 * c - this.inFlight.size);
+  }
+
+  /** A slot may have freed: let the read loop go on. */
+  private nudge(): void {
+    const w = this.wakeUp;
+    if (w !== null) {
+      this.wakeUp = null;
+      w();
+    }
   }
 
   /** Ordered mode: partitions held now (empty in shared mode). */
@@ -331,21 +357,34 @@ export class Consumer<T> {
     const k = `${e.partition}/${e.id}`;
     if (this.inFlight.has(k)) return;
     this.inFlight.set(k, e);
+    this.busy++;
+    const slot = { held: true };
     let p: Promise<void> | undefined;
     p = (async () => {
       try {
-        await this.process(e);
+        await this.process(e, slot);
       } catch (err) {
         this.fail(err);
       } finally {
         this.inFlight.delete(k);
         this.work.delete(p!); // assigned: the body awaited before getting here
+        this.release(slot);
+        this.nudge();
       }
     })();
     this.work.add(p);
   }
 
-  private async process(e: Entry): Promise<void> {
+  /** Give back a handler slot (once). */
+  private release(slot: { held: boolean }): void {
+    if (!slot.held) return;
+    slot.held = false;
+    this.busy--;
+    this.nudge();
+  }
+
+  /** Handle one entry; `slot` (shared mode) is released when the handler is done, before the ack. */
+  private async process(e: Entry, slot?: { held: boolean }): Promise<void> {
     const raw = decodeFields(e.fields);
     let payload: unknown;
     try {
@@ -368,8 +407,10 @@ export class Consumer<T> {
       deliveries: e.deliveries,
     };
     try {
-      // Inline arrows: a named closure per message costs a defineProperty under tsx (keepNames).
-      await inProcessSpan(
+      // Without an SDK the handler runs bare; inline arrows otherwise: a named
+      // closure per message costs a defineProperty under tsx (keepNames).
+      if (!tracing()) await this.handler!(msg);
+      else await inProcessSpan(
         this.topic.name,
         msg.headers,
         () => ({
@@ -389,6 +430,7 @@ export class Consumer<T> {
       this.events.emit({ type: 'retry', id: e.id, partition: e.partition, deliveries: e.deliveries, delayMs: this.backoff(e.deliveries), error });
       return;
     }
+    if (slot !== undefined) this.release(slot);
     await this.ackIfOwned(e);
   }
 
@@ -501,7 +543,7 @@ export class Consumer<T> {
         await promoteDue(this.conn, stream);
         const pending = (await this.conn.send(['XPENDING', stream, this.options.group, '-', '+', 100])) as Array<[string, string, number, number]>;
         for (const [id, owner, idle, deliveries] of pending) {
-          if (this.stopping || this.inFlight.size >= this.options.concurrency) return;
+          if (this.stopping || this.freeSlots() <= 0) return;
           if (this.inFlight.has(`${p}/${id}`)) continue;
           const mine = owner === this.name;
           if (mine ? idle < this.backoff(deliveries) : idle < this.options.claimIdleMs) continue;

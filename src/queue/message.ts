@@ -23,10 +23,10 @@ export function encodeFields(payload: unknown, key?: string, headers?: Record<st
 }
 
 export interface RawFields {
-  payloadText?: string;
-  key?: string;
-  headers: Record<string, string>;
-  all: Record<string, string>;
+  readonly payloadText?: string;
+  readonly key?: string;
+  readonly headers: Record<string, string>;
+  readonly all: Record<string, string>;
 }
 
 export function decodeFields(fields: string[]): RawFields {
@@ -47,15 +47,22 @@ export function decodeFields(fields: string[]): RawFields {
       headers = {};
     }
   }
-  return {
-    payloadText,
-    key,
-    headers,
-    // Every field by name, built only when asked (dead letters carry more fields).
-    get all() {
-      const all: Record<string, string> = {};
-      for (let i = 0; i + 1 < fields.length; i += 2) all[fields[i]] = fields[i + 1];
-      return all;
-    },
-  };
+  return new Fields(fields, payloadText, key, headers);
+}
+
+/** decodeFields' result: a class, so no getter closure is made per message. */
+class Fields implements RawFields {
+  constructor(
+    private readonly fields: string[],
+    readonly payloadText: string | undefined,
+    readonly key: string | undefined,
+    readonly headers: Record<string, string>,
+  ) {}
+
+  /** Every field by name, built only when asked (dead letters carry more fields). */
+  get all(): Record<string, string> {
+    const all: Record<string, string> = {};
+    for (let i = 0; i + 1 < this.fields.length; i += 2) all[this.fields[i]] = this.fields[i + 1];
+    return all;
+  }
 }

@@ -18,7 +18,7 @@ import { schedule } from './delayed.ts';
 import { encodeFields } from './message.ts';
 import { validate } from './standard-schema.ts';
 import type { Topic } from './topic.ts';
-import { inSendSpan, traceHeaders, withTrace } from './tracing.ts';
+import { inSendSpan, traceHeaders, untraced, withTrace } from './tracing.ts';
 
 /** KEYS marker, stream. ARGV windowMs, then XADD's arguments after the key. Replies {seen, id}. */
 const SEND_ONCE = defineScript(
@@ -97,6 +97,12 @@ export class Producer<T> {
 
   /** Send one message (inside an OpenTelemetry `send` span; its context goes in the headers). */
   async send(payload: T, options: SendOptions = {}): Promise<SendResult> {
+    // The common case (no schema, delay, idempotency key or tracing) is one XADD and nothing else.
+    if (!this.topic.schema && options.delayMs === undefined && options.at === undefined && options.idempotencyKey === undefined && untraced()) {
+      const partition = this.topic.partitionFor(options.key);
+      const id = (await this.conn.send(this.xadd(partition, payload, options.key, options.headers))) as string;
+      return { id, partition, duplicate: false };
+    }
     await this.check(payload);
     const partition = this.topic.partitionFor(options.key);
     const dueAt = dueTime(options);

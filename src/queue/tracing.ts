@@ -27,9 +27,14 @@ const tracer = () => trace.getTracer('brook');
 const NOOP_PROVIDER = new ProxyTracerProvider().getDelegate();
 
 /** False while no SDK is registered: then handlers skip the span machinery altogether. */
-function tracing(): boolean {
+export function tracing(): boolean {
   const p = trace.getTracerProvider();
   return !(p instanceof ProxyTracerProvider) || p.getDelegate() !== NOOP_PROVIDER;
+}
+
+/** True when a send needs no span and no trace headers: no SDK and no propagator registered. */
+export function untraced(): boolean {
+  return !tracing() && propagation.fields().length === 0;
 }
 
 /**

@@ -52,6 +52,28 @@ for (const b of backends) {
       for (let p = 0; p < 3; p++) assert.equal(((await conn.send(['XPENDING', t.stream(p), 'g'])) as unknown[])[0], 0);
     });
 
+    test('concurrency bounds the handlers running at once; every message is acked by stop()', async () => {
+      const t = fresh<{ i: number }>();
+      const producer = new Producer(t, { connection: conn });
+      await producer.sendBatch(Array.from({ length: 60 }, (_, i) => ({ payload: { i } })));
+      let running = 0;
+      let most = 0;
+      const handled = new Set<number>();
+      const c = new Consumer(t, { connection: conn, group: 'g', concurrency: 3, ...fast });
+      const loop = c.run(async (m) => {
+        most = Math.max(most, ++running);
+        await new Promise((r) => setTimeout(r, m.payload.i % 4));
+        running--;
+        handled.add(m.payload.i);
+      });
+      await until(() => handled.size === 60, 5000, '60 messages');
+      await c.stop();
+      await loop;
+      // A handler's slot frees before its ack lands (the next read overlaps it), never before it returns.
+      assert.equal(most, 3);
+      assert.equal(((await conn.send(['XPENDING', t.stream(0), 'g'])) as unknown[])[0], 0);
+    });
+
     test('a failing message is retried with backoff and dead-lettered after exactly maxDeliveries', async () => {
       const t = fresh(Order);
       const producer = new Producer(t, { connection: conn });
