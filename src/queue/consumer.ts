@@ -181,6 +181,12 @@ export type Handler<T> = (message: Message<T>) => Promise<void> | void;
 
 type Entry = TakenEntry;
 
+interface AckBatch {
+  ids: Map<number, string[]>;
+  done: Promise<Set<string>>;
+  settle: string[];
+}
+
 export class Consumer<T> {
   readonly options: Resolved;
   readonly events = new EventChannel<ConsumerEvent>();
@@ -255,7 +261,8 @@ export class Consumer<T> {
     } finally {
       clearInterval(this.scanTimer);
       clearInterval(this.heartbeatTimer);
-      await Promise.allSettled([...this.work]);
+      // A handler that finishes queues its ack: wait for that too.
+      while (this.work.size > 0) await Promise.allSettled([...this.work]);
       await this.reader?.close();
       this.reader = null;
       this.running = false;
@@ -358,21 +365,73 @@ export class Consumer<T> {
     if (this.inFlight.has(k)) return;
     this.inFlight.set(k, e);
     this.busy++;
-    const slot = { held: true };
-    let p: Promise<void> | undefined;
-    p = (async () => {
-      try {
-        await this.process(e, slot);
-      } catch (err) {
-        this.fail(err);
-      } finally {
-        this.inFlight.delete(k);
-        this.work.delete(p!); // assigned: the body awaited before getting here
-        this.release(slot);
-        this.nudge();
-      }
-    })();
+    // The common case (no schema, no tracing, a JSON payload) goes straight to
+    // the handler: no promise per message beyond the handler's own, and the
+    // ack batch settles its messages itself.
+    const msg = this.topic.schema || tracing() ? undefined : this.message(e);
+    if (msg === undefined) return this.startSlow(e, k);
+    let r: Promise<void> | void;
+    try {
+      r = this.handler!(msg);
+    } catch (err) {
+      return this.startSlow(e, k, err);
+    }
+    if (r instanceof Promise) {
+      this.track(r.then(() => this.handled(e, k), (err: unknown) => this.startSlow(e, k, err)));
+    } else if (r !== undefined && typeof (r as PromiseLike<void>).then === 'function') {
+      this.track(Promise.resolve(r).then(() => this.handled(e, k), (err: unknown) => this.startSlow(e, k, err)));
+    } else {
+      this.handled(e, k);
+    }
+  }
+
+  /** Keep `p` in `work` (what stop() waits for) until it settles. */
+  private track(p: Promise<void>): void {
     this.work.add(p);
+    void p.finally(() => this.work.delete(p));
+  }
+
+  /** The handler returned: free its slot, and let the next ack batch ack the entry and settle it. */
+  private handled(e: Entry, k: string): void {
+    this.busy--;
+    this.nudge();
+    this.queueAck(e).settle.push(k);
+  }
+
+  /**
+   * The general path (schema, tracing, an unparsable payload, or a handler
+   * that failed on the fast path: then `failed` holds its error).
+   */
+  private startSlow(e: Entry, k: string, failed?: unknown): void {
+    const slot = { held: true };
+    const run = failed === undefined ? this.process(e, slot) : this.afterFailure(e, failed);
+    this.track(
+      run.then(
+        () => this.settled(k, slot),
+        (err: unknown) => {
+          this.fail(err);
+          this.settled(k, slot);
+        },
+      ),
+    );
+  }
+
+  private settled(k: string, slot: { held: boolean }): void {
+    this.inFlight.delete(k);
+    this.release(slot);
+    this.nudge();
+  }
+
+  /** The message a handler gets, or undefined when the payload is not JSON (process() dead-letters it). */
+  private message(e: Entry): Message<T> | undefined {
+    const raw = decodeFields(e.fields);
+    let payload: unknown;
+    try {
+      payload = raw.payloadText === undefined ? undefined : JSON.parse(raw.payloadText);
+    } catch {
+      return undefined;
+    }
+    return { id: e.id, topic: this.topic.name, partition: e.partition, key: raw.key, payload: payload as T, headers: raw.headers, deliveries: e.deliveries };
   }
 
   /** Give back a handler slot (once). */
@@ -423,42 +482,65 @@ export class Consumer<T> {
         () => this.handler!(msg),
       );
     } catch (err) {
-      const error = err instanceof Error ? err.message : String(err);
-      if (e.deliveries >= this.options.maxDeliveries) {
-        return this.deadLetter(e, `failed ${e.deliveries} deliveries`, error);
-      }
-      this.events.emit({ type: 'retry', id: e.id, partition: e.partition, deliveries: e.deliveries, delayMs: this.backoff(e.deliveries), error });
-      return;
+      return this.afterFailure(e, err);
     }
     if (slot !== undefined) this.release(slot);
     await this.ackIfOwned(e);
   }
 
-  /** Acks waiting for the next flush, by partition, and the promise that flush settles. */
-  private ackBatch: { ids: Map<number, string[]>; done: Promise<Set<string>> } | null = null;
+  /** A handler failed: retry later (the entry stays pending), or dead-letter it after maxDeliveries. */
+  private async afterFailure(e: Entry, err: unknown): Promise<void> {
+    const error = err instanceof Error ? err.message : String(err);
+    if (e.deliveries >= this.options.maxDeliveries) {
+      return this.deadLetter(e, `failed ${e.deliveries} deliveries`, error);
+    }
+    this.events.emit({ type: 'retry', id: e.id, partition: e.partition, deliveries: e.deliveries, delayMs: this.backoff(e.deliveries), error });
+  }
 
   /**
-   * Ack `e` unless another consumer owns it now (then emit `lost`). Acks of
-   * handlers that finish in the same turn go in one script call per
-   * partition; the ownership check and the ack are one atomic step.
+   * Acks waiting for the next flush: ids by partition, the promise that
+   * flush settles, and the in-flight keys it settles when done (entries of
+   * the fast path; the general path awaits `done` itself).
    */
-  private async ackIfOwned(e: Entry): Promise<boolean> {
+  private ackBatch: AckBatch | null = null;
+
+  /**
+   * Put `e` in the next ack batch: handlers that finish in the same turn are
+   * acked with one script call per partition, each unless another consumer
+   * owns it now (then `lost` is emitted); check and ack are one atomic step.
+   */
+  private queueAck(e: Entry): AckBatch {
     let batch = this.ackBatch;
     if (batch === null) {
       const ids = new Map<number, string[]>();
+      const settle: string[] = [];
       const done = new Promise<Set<string>>((resolve, reject) => {
         setImmediate(() => {
           this.ackBatch = null;
           this.flushAcks(ids).then(resolve, reject);
         });
       });
-      done.catch(() => {}); // each waiter sees the error
-      batch = this.ackBatch = { ids, done };
+      batch = this.ackBatch = { ids, done, settle };
+      const finish = () => {
+        for (const k of settle) this.inFlight.delete(k);
+        this.nudge();
+      };
+      this.track(
+        done.then(finish, (err: unknown) => {
+          if (settle.length > 0) this.fail(err); // once for the fast path's entries (they stay pending and are retried); ackIfOwned's callers get it themselves
+          finish();
+        }),
+      );
     }
     let q = batch.ids.get(e.partition);
     if (q === undefined) batch.ids.set(e.partition, (q = []));
     q.push(e.id);
-    const lost = await batch.done;
+    return batch;
+  }
+
+  /** Ack `e` (see queueAck) and wait for it; false when another consumer owns it now. */
+  private async ackIfOwned(e: Entry): Promise<boolean> {
+    const lost = await this.queueAck(e).done;
     return lost.size === 0 || !lost.has(`${e.partition}/${e.id}`);
   }
 

@@ -104,6 +104,30 @@ for (const b of backends) {
       assert.equal(((await conn.send(['XPENDING', t.stream(0), 'g'])) as unknown[])[0], 0);
     });
 
+    test('no schema: throwing and rejecting handlers are retried, then dead-lettered after exactly maxDeliveries; bad JSON is dead-lettered', async () => {
+      const t = fresh<{ n: number }>();
+      const producer = new Producer(t, { connection: conn });
+      await producer.send({ n: 1 }); // throws
+      await producer.send({ n: 2 }); // rejects
+      await producer.send({ n: 3 }); // fine
+      await conn.send(['XADD', t.stream(0), '*', 'p', '{not json']);
+      const calls = [0, 0, 0, 0];
+      const c = new Consumer(t, { connection: conn, group: 'g', maxDeliveries: 3, concurrency: 4, ...fast });
+      const running = c.run((m) => {
+        calls[m.payload.n]++;
+        if (m.payload.n === 1) throw new Error('sync failure');
+        if (m.payload.n === 2) return Promise.reject(new Error('async failure'));
+      });
+      const dl = new DeadLetters(t, conn);
+      await until(async () => (await dl.list()).length === 3, 5000, 'three dead letters');
+      await c.stop();
+      await running;
+      assert.deepEqual(calls.slice(1), [3, 3, 1]);
+      const byError = (await dl.list()).map((d) => `${d.reason}: ${d.error}`).sort();
+      assert.deepEqual(byError, ['failed 3 deliveries: async failure', 'failed 3 deliveries: sync failure', 'malformed payload: the payload is not JSON']);
+      assert.equal(((await conn.send(['XPENDING', t.stream(0), 'g'])) as unknown[])[0], 0);
+    });
+
     test('a payload that fails the schema goes straight to the dead letters; the consumer goes on', async () => {
       const t = fresh(Order);
       await conn.send(['XADD', t.stream(0), '*', 'p', JSON.stringify({ orderId: 'x' })]);
