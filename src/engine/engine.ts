@@ -44,6 +44,23 @@ export interface CommandStat {
   failed: number;
 }
 
+/**
+ * INFO commandstats by command name. Emptying it (CONFIG RESETSTAT) or
+ * deleting from it bumps `generation`, which drops the entry countCall
+ * keeps for the last command counted.
+ */
+class CommandStats extends Map<string, CommandStat> {
+  generation = 0;
+  override clear(): void {
+    this.generation++;
+    super.clear();
+  }
+  override delete(name: string): boolean {
+    this.generation++;
+    return super.delete(name);
+  }
+}
+
 const PUBSUB_CONTEXT = new Set(['subscribe', 'unsubscribe', 'psubscribe', 'punsubscribe', 'ssubscribe', 'sunsubscribe', 'ping', 'quit', 'reset']);
 
 /** Commands that run, rather than queue, inside MULTI. */
@@ -56,6 +73,9 @@ export class Engine {
   readonly commands = new Map<string, CommandSpec>();
   /** The same commands by upper-case name (lookup's fast path). */
   private readonly upperCaseNames = new Map<string, CommandSpec>();
+  /** The last name looked up as sent and its command (a run of one command skips the hash look-ups). */
+  private lastName = '';
+  private lastCmd: CommandSpec | undefined;
   readonly clock: () => number;
   readonly config = new EngineConfig();
   /** Facts about the process serving the engine, for INFO server. */
@@ -79,7 +99,7 @@ export class Engine {
   readonly sessions = new Map<number, Session>();
   readonly stats = {
     expiredKeys: 0,
-    commands: new Map<string, CommandStat>(),
+    commands: new CommandStats() as Map<string, CommandStat>,
     errors: new Map<string, number>(),
     totalCommands: 0,
     totalErrorReplies: 0,
@@ -101,6 +121,10 @@ export class Engine {
   private readonly timing: boolean;
   /** The system clock read through performance.now() (commandTiming without an injected clock), else null. */
   private readonly wallClock: MonotonicWallClock | null = null;
+  /** countCall's last command name, its stats entry, and the stats generation it was found in. */
+  private lastStatName = '';
+  private lastStat: CommandStat | undefined;
+  private lastStatGeneration = -1;
   /** Reused command contexts, one per call depth (EXEC and scripts nest calls). */
   private readonly contexts: CallContext[] = [];
 
@@ -141,8 +165,14 @@ export class Engine {
     // Clients send names in lower or upper case: both are found without
     // lower-casing (a new string, hashed again) on every call.
     const raw = argv[0];
-    const cmd = this.commands.get(raw) ?? this.upperCaseNames.get(raw) ?? this.commands.get(raw.toLowerCase());
-    if (cmd === undefined) return unknownCommand(argv);
+    let cmd: CommandSpec | undefined;
+    if (raw === this.lastName) cmd = this.lastCmd!;
+    else {
+      cmd = this.commands.get(raw) ?? this.upperCaseNames.get(raw) ?? this.commands.get(raw.toLowerCase());
+      if (cmd === undefined) return unknownCommand(argv);
+      this.lastName = raw;
+      this.lastCmd = cmd;
+    }
     if (cmd.subcommands === undefined || argv.length === 1) return cmd;
     const sub = cmd.subcommands.get(argv[1].toLowerCase());
     if (sub === undefined) return unknownSubcommand(cmd.name, argv[1]);
@@ -205,8 +235,9 @@ export class Engine {
     } finally {
       this.depth--;
     }
-    this.countCall(cmd.name, this.timing ? performance.now() - start : 0, reply instanceof ErrorReply);
-    if (reply instanceof ErrorReply) this.countError(reply);
+    const failed = reply instanceof ErrorReply;
+    this.countCall(cmd.name, this.timing ? performance.now() - start : 0, failed);
+    if (failed) this.countError(reply as ErrorReply);
     if (ctx.changes > 0) {
       this.dirty += ctx.changes;
       const db = session.dbIndex;
@@ -376,8 +407,16 @@ export class Engine {
   readonly sessionCloseHooks: Array<(s: Session) => void> = [];
 
   private countCall(name: string, ms: number, failed: boolean): void {
-    let st = this.stats.commands.get(name);
-    if (st === undefined) this.stats.commands.set(name, (st = { calls: 0, usec: 0, rejected: 0, failed: 0 }));
+    let st: CommandStat | undefined;
+    const all = this.stats.commands as CommandStats;
+    if (name === this.lastStatName && all.generation === this.lastStatGeneration) st = this.lastStat!;
+    else {
+      st = all.get(name);
+      if (st === undefined) all.set(name, (st = { calls: 0, usec: 0, rejected: 0, failed: 0 }));
+      this.lastStatName = name;
+      this.lastStat = st;
+      this.lastStatGeneration = all.generation;
+    }
     st.calls++;
     st.usec += ms * 1000;
     if (failed) st.failed++;

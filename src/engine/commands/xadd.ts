@@ -2,7 +2,7 @@ import { command } from '../command.ts';
 import { err, wrongArity } from '../errors.ts';
 import { ErrorReply, type Reply } from '../reply.ts';
 import { parseAddOrTrimArgs, type AddTrimArgs } from '../stream/args.ts';
-import { compareIds, formatId, UINT64_MAX, type StreamId } from '../stream/id.ts';
+import { compareIds, formatId, formatIdNumeric, UINT64_MAX, type StreamId } from '../stream/id.ts';
 import { StreamValue } from '../stream/stream.ts';
 import type { Context } from '../command.ts';
 
@@ -94,14 +94,29 @@ function execXadd(ctx: Context, argv: string[], args: AddTrimArgs, fieldPos: num
     s = new StreamValue({ maxEntries: ctx.engine.config.streamNodeMaxEntries, maxBytes: ctx.engine.config.streamNodeMaxBytes });
     db.add(key, s);
   }
-  if (s.lastId.ms === UINT64_MAX && s.lastId.seq === UINT64_MAX) {
-    return err('ERR The stream has exhausted the last possible ID, unable to add more items');
+  let reply: string;
+  const now = ctx.now;
+  if (args.id === undefined && s.lastIdSafe && Number.isSafeInteger(now) && s.lastSeqNum < Number.MAX_SAFE_INTEGER) {
+    // `*` with a last ID below 2^53 (always, unless set so by hand): nextAddId's
+    // choice in numbers, so the append allocates no bigint.
+    let ms = s.lastMsNum;
+    let seq = s.lastSeqNum + 1;
+    if (now > ms) {
+      ms = now;
+      seq = 0;
+    }
+    s.appendNumeric(ms, seq, argv, fieldPos);
+    reply = formatIdNumeric(ms, seq);
+  } else {
+    if (s.lastId.ms === UINT64_MAX && s.lastId.seq === UINT64_MAX) {
+      return err('ERR The stream has exhausted the last possible ID, unable to add more items');
+    }
+    const id = nextAddId(s, now, args.id, args.seqGiven);
+    if (id === null) return err('ERR The ID specified in XADD is equal or smaller than the target stream top item');
+    if (id === 'seq-exhausted') return err('ERR Elements are too large to be stored');
+    s.append(id, argv, fieldPos);
+    reply = formatId(id);
   }
-  const id = nextAddId(s, ctx.now, args.id, args.seqGiven);
-  if (id === null) return err('ERR The ID specified in XADD is equal or smaller than the target stream top item');
-  if (id === 'seq-exhausted') return err('ERR Elements are too large to be stored');
-  s.append(id, argv, fieldPos);
-  const reply = formatId(id);
   db.touch(key);
   ctx.dirty();
   let prop: string[] | null = null;

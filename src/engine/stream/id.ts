@@ -46,6 +46,19 @@ export function formatId(i: StreamId): string {
   return lastMsText + (seq <= SAFE_SEQ ? Number(seq) : seq.toString());
 }
 
+let lastMsNum = -1;
+let lastMsNumText = '';
+
+/** formatId for an ID given as two numbers below 2^53 (same text, no bigint). */
+export function formatIdNumeric(ms: number, seq: number): string {
+  if (ms !== lastMsNum) {
+    lastMsNum = ms;
+    lastMsNumText = ms + '-';
+    void lastMsNumText.charCodeAt(0);
+  }
+  return lastMsNumText + seq;
+}
+
 /** The next ID (streamIncrID); null when `i` is the maximum ID. */
 export function nextId(i: StreamId): StreamId | null {
   if (i.seq === UINT64_MAX) {

@@ -28,7 +28,7 @@ export function lpIntSize(v: number | bigint): number {
 }
 
 /** lpIntSize for a number (exact below 2^53, which covers every threshold). */
-function lpNumberSize(n: number): number {
+export function lpNumberSize(n: number): number {
   if (n >= 0 && n <= 127) return 2;
   if (n >= -4096 && n <= 4095) return 3;
   if (n >= -32768 && n <= 32767) return 4;

@@ -12,7 +12,10 @@
  *   otherwise:   f1 v1 .. fN vN
  *
  * Open node (the stream's tail, the only one taking appends): IDs, flags and
- * elements live in plain JS arrays, cheap to grow.
+ * elements live in plain JS arrays, cheap to grow. While every ID of the
+ * node is below 2^53 (always, for IDs from a clock) they are numbers:
+ * ms - masterMs and seq, so an append allocates nothing and sealing
+ * converts nothing; the first larger ID turns them into bigints.
  *
  * Sealed node (every other one): packed into two binary strings, so a node
  * costs two string headers however many entries it holds and allocates
@@ -32,7 +35,7 @@
  * `lpBytes` tracks the size Redis's listpack would have, so node boundaries
  * (and therefore `~` trimming) match Redis exactly.
  */
-import { LP_EMPTY_BYTES, lpDeltaSize, lpSmallIntSize, lpStringSize } from './listpack-size.ts';
+import { LP_EMPTY_BYTES, lpDeltaSize, lpNumberSize, lpSmallIntSize, lpStringSize } from './listpack-size.ts';
 import type { StreamId } from './id.ts';
 
 export const FLAG_DELETED = 1;
@@ -41,15 +44,42 @@ export const FLAG_SAMEFIELDS = 2;
 const U64 = 0xffffffffffffffffn;
 const SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
-/** The arrays of an open node. */
-interface OpenData {
-  ms: bigint[];
-  seq: bigint[];
+/**
+ * The arrays of an open node. Entries 0..size-1 and elements 0..nElems-1
+ * are the node's; anything past them is left from an earlier node whose
+ * arrays these were (sealing hands them to the next tail, so a stream's
+ * appends do not regrow four arrays every node).
+ */
+export interface OpenData {
+  /** Per entry: ms - masterMs and seq as numbers, while `big` is null. */
+  msDelta: number[];
+  seq: number[];
+  /** Per entry: ms and seq, once an ID (or the master) is 2^53 or more; then msDelta and seq are unused. */
+  big: { ms: bigint[]; seq: bigint[] } | null;
   /** Per entry: first(i + 1) * 2, plus 1 when it is SAMEFIELDS. */
   ends: number[];
   /** Deleted entries (1), allocated on the first deletion. */
   dead: number[] | null;
   elems: string[];
+  nElems: number;
+}
+
+/**
+ * Empty arrays made in the V8 elements kind they take on once filled (ms
+ * deltas are stored as doubles; elements are strings). A reused open node's
+ * arrays already have that kind, so giving a new stream's first node the
+ * same keeps the optimized append code valid when a stream is created.
+ */
+function emptyDoubles(): number[] {
+  const a = [0.5];
+  a.pop();
+  return a;
+}
+
+function emptyStrings(): string[] {
+  const a = [''];
+  a.pop();
+  return a;
 }
 
 /** Scratch space for building sealed indexes; grown on demand, shared by all nodes. */
@@ -75,9 +105,21 @@ function widthOfNumber(v: number): number {
 }
 
 function writeNumber(buf: Buffer, off: number, v: number, w: number): void {
-  for (let k = 0; k < w; k++) {
-    buf[off + k] = v % 256;
-    v = Math.floor(v / 256);
+  switch (w) {
+    case 0:
+      return;
+    case 1:
+      buf[off] = v;
+      return;
+    case 2:
+      buf[off] = v & 0xff;
+      buf[off + 1] = v >>> 8;
+      return;
+    default:
+      for (let k = 0; k < w; k++) {
+        buf[off + k] = v % 256;
+        v = Math.floor(v / 256);
+      }
   }
 }
 
@@ -120,6 +162,9 @@ export class StreamNode {
   live = 0;
   deleted = 0;
   lpBytes: number;
+  /** masterMs and masterSeq as numbers (exact while the open node keeps numbers). */
+  private readonly masterMsNum: number;
+  private readonly masterSeqNum: number;
   /** Open node: its arrays. Sealed: null. */
   private open: OpenData | null;
   /** Sealed: the element bytes. */
@@ -138,8 +183,11 @@ export class StreamNode {
   private lastDelta = 0;
   private lastMs: bigint;
 
-  /** The master fields are the field names of argv[from], argv[from + 2], ... */
-  constructor(master: StreamId, argv: string[], from: number) {
+  /**
+   * The master fields are the field names of argv[from], argv[from + 2], ...
+   * `spare`: the arrays of a node just sealed, to reuse.
+   */
+  constructor(master: StreamId, argv: string[], from: number, spare: OpenData | null = null) {
     this.masterMs = master.ms;
     this.masterSeq = master.seq;
     this.lastMs = master.ms;
@@ -152,7 +200,32 @@ export class StreamNode {
     }
     // The master count element is sized for 0 here; append() re-sizes it.
     this.lpBytes = bytes;
-    this.open = { ms: [], seq: [], ends: [], dead: null, elems: [] };
+    this.masterMsNum = Number(master.ms);
+    this.masterSeqNum = Number(master.seq);
+    const small = master.ms <= SAFE && master.seq <= SAFE;
+    const big = small ? null : { ms: [], seq: [] };
+    if (spare !== null) {
+      spare.big = big;
+      spare.dead = null;
+      spare.nElems = 0;
+      this.open = spare;
+    } else {
+      this.open = { msDelta: emptyDoubles(), seq: [], big, ends: [], dead: null, elems: emptyStrings(), nElems: 0 };
+    }
+  }
+
+  /** The open node's IDs as bigints from now on (an ID of 2^53 or more arrived). */
+  private toBig(o: OpenData): { ms: bigint[]; seq: bigint[] } {
+    const n = this.size;
+    const big = { ms: new Array<bigint>(n), seq: new Array<bigint>(n) };
+    for (let i = 0; i < n; i++) {
+      big.ms[i] = this.masterMs + BigInt(o.msDelta[i]);
+      big.seq[i] = BigInt(o.seq[i]);
+    }
+    o.msDelta = emptyDoubles();
+    o.seq = [];
+    o.big = big;
+    return big;
   }
 
   /** True when the field names of argv[from..] equal the master fields. */
@@ -169,53 +242,82 @@ export class StreamNode {
    */
   append(id: StreamId, argv: string[], from: number): void {
     const o = this.open!;
+    if (o.big === null && id.ms <= SAFE && id.seq <= SAFE) return this.appendNumeric(Number(id.ms), Number(id.seq), argv, from);
+    const big = o.big ?? this.toBig(o);
+    big.ms.push(id.ms);
+    big.seq.push(id.seq);
+    this.appendFields(lpDeltaSize(id.ms, this.masterMs) + lpDeltaSize(id.seq, this.masterSeq), argv, from);
+  }
+
+  /** append() for an ID given as two numbers below 2^53. */
+  appendNumeric(ms: number, seq: number, argv: string[], from: number): void {
+    const o = this.open!;
+    if (o.big !== null) return this.append({ ms: BigInt(ms), seq: BigInt(seq) }, argv, from);
+    const msDelta = ms - this.masterMsNum;
+    o.msDelta[this.size] = msDelta;
+    o.seq[this.size] = seq;
+    this.appendFields(lpNumberSize(msDelta) + lpNumberSize(seq - this.masterSeqNum), argv, from);
+  }
+
+  /**
+   * The rest of an append, once the ID is stored: the elements of
+   * argv[from..], and the listpack size of the entry whose two ID elements
+   * take `idBytes`.
+   */
+  private appendFields(idBytes: number, argv: string[], from: number): void {
+    const o = this.open!;
     const same = this.sameFields(argv, from);
     const elems = o.elems;
-    let bytes = 2; /* flags: 0 or 2, a small int */
-    bytes += lpDeltaSize(id.ms, this.masterMs);
-    bytes += lpDeltaSize(id.seq, this.masterSeq);
+    let bytes = 2 /* flags: 0 or 2, a small int */ + idBytes;
     const n = (argv.length - from) / 2;
     if (same) {
       for (let k = from + 1; k < argv.length; k += 2) {
-        elems.push(argv[k]);
+        elems[o.nElems++] = argv[k];
         bytes += lpStringSize(argv[k]);
       }
       bytes += lpSmallIntSize(n + 3);
     } else {
       bytes += lpSmallIntSize(n);
       for (let k = from; k < argv.length; k++) {
-        elems.push(argv[k]);
+        elems[o.nElems++] = argv[k];
         bytes += lpStringSize(argv[k]);
       }
       bytes += lpSmallIntSize(n * 2 + 4);
     }
     this.lpBytes += bytes + lpSmallIntSize(this.live + 1) - lpSmallIntSize(this.live);
-    o.ms.push(id.ms);
-    o.seq.push(id.seq);
-    o.ends.push(elems.length * 2 + (same ? 1 : 0));
+    o.ends[this.size] = o.nElems * 2 + (same ? 1 : 0);
     this.size++;
     this.live++;
   }
 
-  /** Pack the node into its two strings; it takes no more appends. */
-  seal(): void {
+  /**
+   * Pack the node into its two strings; it takes no more appends. Returns
+   * its arrays, for the next tail to reuse (null when already sealed).
+   */
+  seal(): OpenData | null {
     const o = this.open;
-    if (o === null) return;
+    if (o === null) return null;
     const n = this.size;
     const elems = o.elems;
-    const nElems = elems.length;
-    // IDs ascend, so the last entry has the greatest ms.
-    const master = this.masterMs;
-    const maxDelta = o.ms[n - 1] - master;
-    let maxSeq = 0n;
-    for (let i = 0; i < n; i++) if (o.seq[i] > maxSeq) maxSeq = o.seq[i];
+    const nElems = o.nElems;
+    if (elems.length > nElems) elems.length = nElems;
     let blobLen = 0;
     for (let k = 0; k < nElems; k++) blobLen += elems[k].length;
-    const wMs = widthOf(maxDelta);
-    const wSeq = widthOf(maxSeq);
-    // Deltas and seqs in number arithmetic when every value is safe (no bigint allocations).
-    const small = wMs <= 6 && wSeq <= 6 && o.ms[n - 1] <= SAFE;
-    const masterNum = Number(master);
+    const big = o.big;
+    let wMs: number;
+    let wSeq: number;
+    if (big === null) {
+      // IDs ascend, so the last entry has the greatest ms.
+      let maxSeq = 0;
+      for (let i = 0; i < n; i++) if (o.seq[i] > maxSeq) maxSeq = o.seq[i];
+      wMs = widthOfNumber(o.msDelta[n - 1]);
+      wSeq = widthOfNumber(maxSeq);
+    } else {
+      let maxSeq = 0n;
+      for (let i = 0; i < n; i++) if (big.seq[i] > maxSeq) maxSeq = big.seq[i];
+      wMs = widthOf(big.ms[n - 1] - this.masterMs);
+      wSeq = widthOf(maxSeq);
+    }
     const wOff = Math.max(1, widthOfNumber(Math.max(blobLen, nElems)));
     const rec = 1 + wMs + wSeq + wOff;
     const len = n * rec + nElems * wOff;
@@ -225,12 +327,12 @@ export class StreamNode {
     for (let i = 0, off = 0; i < n; i++, off += rec) {
       buf[off] = o.ends[i] & 1 ? FLAG_SAMEFIELDS : 0;
       if (o.dead !== null && o.dead[i] === 1) (dead ??= new Uint8Array(n))[i] = 1;
-      if (small) {
-        writeNumber(buf, off + 1, Number(o.ms[i]) - masterNum, wMs);
-        writeNumber(buf, off + 1 + wMs, Number(o.seq[i]), wSeq);
+      if (big === null) {
+        writeNumber(buf, off + 1, o.msDelta[i], wMs);
+        writeNumber(buf, off + 1 + wMs, o.seq[i], wSeq);
       } else {
-        writeBig(buf, off + 1, o.ms[i] - master, wMs);
-        writeBig(buf, off + 1 + wMs, o.seq[i], wSeq);
+        writeBig(buf, off + 1, big.ms[i] - this.masterMs, wMs);
+        writeBig(buf, off + 1 + wMs, big.seq[i], wSeq);
       }
       writeNumber(buf, off + 1 + wMs + wSeq, i === 0 ? 0 : o.ends[i - 1] >>> 1, wOff);
     }
@@ -250,6 +352,7 @@ export class StreamNode {
     this.nElems = nElems;
     this.dead = dead;
     this.open = null;
+    return o;
   }
 
   get sealed(): boolean {
@@ -258,11 +361,16 @@ export class StreamNode {
 
   idMs(i: number): bigint {
     const o = this.open;
-    if (o !== null) return o.ms[i];
-    const w = this.wMs;
-    if (w === 0) return this.masterMs;
-    if (w > 6) return this.masterMs + readBig(this.index, i * this.rec + 1, w);
-    const d = readNumber(this.index, i * this.rec + 1, w);
+    let d: number;
+    if (o !== null) {
+      if (o.big !== null) return o.big.ms[i];
+      d = o.msDelta[i];
+    } else {
+      const w = this.wMs;
+      if (w === 0) return this.masterMs;
+      if (w > 6) return this.masterMs + readBig(this.index, i * this.rec + 1, w);
+      d = readNumber(this.index, i * this.rec + 1, w);
+    }
     if (d !== this.lastDelta) {
       this.lastDelta = d;
       this.lastMs = this.masterMs + BigInt(d);
@@ -272,7 +380,7 @@ export class StreamNode {
 
   idSeq(i: number): bigint {
     const o = this.open;
-    if (o !== null) return o.seq[i];
+    if (o !== null) return o.big !== null ? o.big.seq[i] : BigInt(o.seq[i]);
     return readBig(this.index, i * this.rec + 1 + this.wMs, this.wSeq);
   }
 
@@ -375,7 +483,7 @@ export class StreamNode {
     const o = this.open;
     if (o !== null) {
       let b = 200 + this.size * 40;
-      for (const e of o.elems) b += 16 + e.length;
+      for (let k = 0; k < o.nElems; k++) b += 16 + o.elems[k].length;
       return b;
     }
     return 200 + this.index.length + this.blob.length + (this.dead?.byteLength ?? 0);

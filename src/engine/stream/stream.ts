@@ -4,7 +4,9 @@
  * `struct stream` (t_stream.c):
  *
  *   length          live entries
- *   lastId          the greatest ID ever added (XDEL does not lower it)
+ *   lastId          the greatest ID ever added (XDEL does not lower it);
+ *                   while both its parts are below 2^53 it is also held as
+ *                   two numbers, for XADD's allocation-free path
  *   firstId         recorded first live entry ID (0-0 when empty); kept up
  *                   to date by XADD, XDEL and trimming as Redis does
  *   maxDeletedId    the greatest ID removed by XDEL (trimming leaves it)
@@ -18,7 +20,7 @@
  */
 import { compareIds, MIN_ID, type StreamId } from './id.ts';
 import type { ConsumerGroup } from './group.ts';
-import { StreamNode } from './node.ts';
+import { StreamNode, type OpenData } from './node.ts';
 
 export interface StreamEntry {
   readonly id: StreamId;
@@ -33,6 +35,7 @@ export interface NodeLimits {
 }
 
 const LISTPACK_MAX_SIZE = 1 << 30;
+const SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
 export interface TrimOptions {
   /** Keep at most this many entries (MAXLEN). */
@@ -45,18 +48,64 @@ export interface TrimOptions {
   limit: number;
 }
 
+/**
+ * An empty node list already in V8's elements kind for objects, as every
+ * stream's list ends up: so the first append to a new stream runs the same
+ * optimized code as appends to older ones instead of deoptimizing it.
+ */
+function emptyNodeList(): StreamNode[] {
+  const a: Array<StreamNode | null> = [null];
+  a.pop();
+  return a as StreamNode[];
+}
+
 export class StreamValue {
   readonly type = 'stream' as const;
-  lastId: StreamId = MIN_ID;
+  /** lastId as numbers; meaningful only while lastIdSafe. Kept by this class: read-only elsewhere. */
+  lastMsNum = 0;
+  lastSeqNum = 0;
+  /** Both parts of lastId are below 2^53 (exact as numbers). Read-only outside this class. */
+  lastIdSafe = true;
+  /** lastId as an object; null after appendNumeric until someone reads it. */
+  private lastIdObj: StreamId | null = MIN_ID;
   firstId: StreamId = MIN_ID;
   maxDeletedId: StreamId = MIN_ID;
-  entriesAdded = 0n;
+  /**
+   * entriesAdded = addedBase + addedCount. XADD counts in the number (a
+   * bigint `++` allocates a new bigint per entry); XSETID sets the base.
+   */
+  private addedBase = 0n;
+  private addedCount = 0;
   length = 0;
   /** Consumer groups by name; null until the first is created (as in Redis). */
   groups: Map<string, ConsumerGroup> | null = null;
-  private nodes: StreamNode[] = [];
+  private nodes: StreamNode[] = emptyNodeList();
 
   constructor(private readonly limits: NodeLimits = { maxEntries: 100, maxBytes: 4096 }) {}
+
+  /** The greatest ID ever added (XDEL does not lower it; XSETID sets it). */
+  get lastId(): StreamId {
+    return (this.lastIdObj ??= { ms: BigInt(this.lastMsNum), seq: BigInt(this.lastSeqNum) });
+  }
+
+  set lastId(id: StreamId) {
+    this.lastIdObj = id;
+    this.lastIdSafe = id.ms <= SAFE && id.seq <= SAFE;
+    if (this.lastIdSafe) {
+      this.lastMsNum = Number(id.ms);
+      this.lastSeqNum = Number(id.seq);
+    }
+  }
+
+  /** Entries ever added (XADD count, or as set by XSETID ENTRIESADDED). */
+  get entriesAdded(): bigint {
+    return this.addedCount === 0 ? this.addedBase : this.addedBase + BigInt(this.addedCount);
+  }
+
+  set entriesAdded(v: bigint) {
+    this.addedBase = v;
+    this.addedCount = 0;
+  }
 
   /**
    * Append an entry whose ID is greater than lastId (the caller checks) and
@@ -64,8 +113,37 @@ export class StreamValue {
    * copy is made); updates length, lastId, firstId and entriesAdded.
    */
   append(id: StreamId, argv: string[], from = 0): void {
+    this.tailFor(id.ms, id.seq, argv, from).append(id, argv, from);
+    this.length++;
+    this.addedCount++;
+    this.lastId = id;
+    if (this.length === 1) this.firstId = id;
+  }
+
+  /**
+   * append() for an ID given as two numbers below 2^53 (XADD's path for
+   * generated IDs, which allocates no bigint): the caller checks that
+   * (ms, seq) is greater than lastId.
+   */
+  appendNumeric(ms: number, seq: number, argv: string[], from: number): void {
+    this.tailFor(ms, seq, argv, from).appendNumeric(ms, seq, argv, from);
+    this.length++;
+    this.addedCount++;
+    this.lastMsNum = ms;
+    this.lastSeqNum = seq;
+    this.lastIdSafe = true;
+    this.lastIdObj = null;
+    if (this.length === 1) this.firstId = this.lastId;
+  }
+
+  /**
+   * The node that takes an entry with ID (ms, seq) and fields argv[from..]:
+   * the open tail, or a new node when the tail is full (Redis's node limits).
+   */
+  private tailFor(ms: bigint | number, seq: bigint | number, argv: string[], from: number): StreamNode {
     const nodes = this.nodes;
     let tail = nodes.length ? nodes[nodes.length - 1] : undefined;
+    let spare: OpenData | null = null;
     if (tail !== undefined && !tail.sealed) {
       let total = 0;
       for (let i = from; i < argv.length; i++) total += argv[i].length;
@@ -73,21 +151,17 @@ export class StreamValue {
       if (maxBytes === 0 || maxBytes > LISTPACK_MAX_SIZE) maxBytes = LISTPACK_MAX_SIZE;
       const max = this.limits.maxEntries;
       if (tail.lpBytes + total >= maxBytes || (max > 0 && tail.live + tail.deleted >= max)) {
-        tail.seal();
+        spare = tail.seal();
         tail = undefined;
       }
     } else {
       tail = undefined;
     }
     if (tail === undefined) {
-      tail = new StreamNode(id, argv, from);
+      tail = new StreamNode({ ms: BigInt(ms), seq: BigInt(seq) }, argv, from, spare);
       nodes.push(tail);
     }
-    tail.append(id, argv, from);
-    this.length++;
-    this.entriesAdded++;
-    this.lastId = id;
-    if (this.length === 1) this.firstId = id;
+    return tail;
   }
 
   /** The node index holding the first entry with ID >= id (or nodes.length). */
