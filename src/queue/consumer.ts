@@ -256,13 +256,20 @@ export class Consumer<T> {
           await new Promise((r) => setTimeout(r, 100));
           continue;
         }
-        for (const e of entries) this.start(e);
+        // Queue them and read on before they run: the next read's round
+        // trip overlaps the handlers (they start from a microtask).
+        for (const e of entries) this.take(e);
+        if (entries.length > 0) queueMicrotask(this.pumpTask);
       }
     } finally {
       clearInterval(this.scanTimer);
       clearInterval(this.heartbeatTimer);
       // A handler that finishes queues its ack: wait for that too.
-      while (this.work.size > 0) await Promise.allSettled([...this.work]);
+      for (;;) {
+        this.pump();
+        if (this.work.size === 0 && this.queued.length === this.queuedAt) break;
+        await Promise.allSettled([...this.work]);
+      }
       await this.reader?.close();
       this.reader = null;
       this.running = false;
@@ -280,10 +287,46 @@ export class Consumer<T> {
     this.ordered?.stop();
   }
 
-  /** How many more messages may be taken now. */
+  /**
+   * How many more messages may be read now: up to `concurrency` at a time,
+   * and at most 2x `concurrency` taken and not settled (running, waiting for
+   * a handler slot, or waiting for their ack).
+   */
   private freeSlots(): number {
     const c = this.options.concurrency;
-    return Math.min(c - this.busy, 2 * c - this.inFlight.size);
+    return Math.min(c, 2 * c - this.inFlight.size);
+  }
+
+  /** Read and waiting for a handler slot: queued[queuedAt..]. */
+  private queued: Entry[] = [];
+  private queuedAt = 0;
+  private pumping = false;
+  private readonly pumpTask = () => this.pump();
+
+  /** Take an entry read or reclaimed: in flight from now on, run when a slot is free. */
+  private take(e: Entry): void {
+    const k = `${e.partition}/${e.id}`;
+    if (this.inFlight.has(k)) return;
+    this.inFlight.set(k, e);
+    this.queued.push(e);
+  }
+
+  /** Start queued entries while handler slots are free. */
+  private pump(): void {
+    if (this.pumping) return; // a handler that returned at once: the loop below goes on
+    this.pumping = true;
+    try {
+      while (this.busy < this.options.concurrency && this.queuedAt < this.queued.length) {
+        const e = this.queued[this.queuedAt++];
+        this.start(e, `${e.partition}/${e.id}`);
+      }
+      if (this.queuedAt === this.queued.length) {
+        this.queued = [];
+        this.queuedAt = 0;
+      }
+    } finally {
+      this.pumping = false;
+    }
   }
 
   /** A slot may have freed: let the read loop go on. */
@@ -360,10 +403,8 @@ export class Consumer<T> {
     return entriesOf(await this.reader!.send([...group, 'BLOCK', Math.min(this.options.blockMs, 100), 'STREAMS', k, '>']), keys);
   }
 
-  private start(e: Entry): void {
-    const k = `${e.partition}/${e.id}`;
-    if (this.inFlight.has(k)) return;
-    this.inFlight.set(k, e);
+  /** Run the handler for `e` (in flight as `k`). */
+  private start(e: Entry, k: string): void {
     this.busy++;
     // The common case (no schema, no tracing, a JSON payload) goes straight to
     // the handler: no promise per message beyond the handler's own, and the
@@ -394,8 +435,8 @@ export class Consumer<T> {
   /** The handler returned: free its slot, and let the next ack batch ack the entry and settle it. */
   private handled(e: Entry, k: string): void {
     this.busy--;
-    this.nudge();
     this.queueAck(e).settle.push(k);
+    this.pump();
   }
 
   /**
@@ -439,6 +480,7 @@ export class Consumer<T> {
     if (!slot.held) return;
     slot.held = false;
     this.busy--;
+    this.pump();
     this.nudge();
   }
 
@@ -641,7 +683,8 @@ export class Consumer<T> {
             await this.deadLetter(e, `exceeded ${this.options.maxDeliveries} deliveries`, 'its consumers stopped before finishing it');
             continue;
           }
-          this.start(e);
+          this.take(e);
+          this.pump();
         }
       }
     } finally {
