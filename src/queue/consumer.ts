@@ -90,7 +90,8 @@ type Resolved = Required<ConsumerOptions>;
  * this is what keeps a paused "zombie" from acking a message another
  * consumer took. One XPENDING over the ids' range, filtered to this
  * consumer, settles the usual case (all still owned); only the rest are
- * looked up one by one.
+ * looked up one by one. The ids come sorted: when the range holds exactly
+ * them, an ack is one XACK of ARGV as it is (no Lua table per id).
  */
 const OWNED_ACK_OR_TOUCH = defineScript(
   'brook-owned-ack-or-touch',
@@ -99,6 +100,16 @@ const OWNED_ACK_OR_TOUCH = defineScript(
 local limit = n + 64
 local mine = {}
 local range = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[4], ARGV[5], limit, ARGV[2])
+if #range == n and ARGV[3] == 'ack' then
+  local same = true
+  for i = 1, n do
+    if range[i][1] ~= ARGV[i + 5] then same = false break end
+  end
+  if same then
+    redis.call('XACK', KEYS[1], ARGV[1], unpack(ARGV, 6))
+    return {}
+  end
+end
 for _, e in ipairs(range) do mine[e[1]] = true end
 local complete = #range < limit
 local owned, lost = {}, {}
@@ -125,6 +136,12 @@ if #owned > 0 then
 end
 return lost`,
 );
+
+/** Whether `ids` are in ascending stream ID order (usually: handlers finish in the order read). */
+function isSorted(ids: string[]): boolean {
+  for (let i = 1; i < ids.length; i++) if (compareIds(ids[i - 1], ids[i]) > 0) return false;
+  return true;
+}
 
 /** -1, 0 or 1: stream ID order ("ms-seq", both unsigned decimal). */
 function compareIds(a: string, b: string): number {
@@ -601,13 +618,10 @@ export class Consumer<T> {
   private async ifOwned(mode: 'ack' | 'touch', partition: number, ids: string[]): Promise<Set<string>> {
     const lost = new Set<string>();
     for (let i = 0; i < ids.length; i += 500) {
-      const chunk = ids.slice(i, i + 500);
-      let lo = chunk[0];
-      let hi = chunk[0];
-      for (const id of chunk) {
-        if (compareIds(id, lo) < 0) lo = id;
-        if (compareIds(id, hi) > 0) hi = id;
-      }
+      const chunk = ids.length <= 500 ? ids : ids.slice(i, i + 500);
+      if (!isSorted(chunk)) chunk.sort(compareIds);
+      const lo = chunk[0];
+      const hi = chunk[chunk.length - 1];
       const r = (await this.conn.script(OWNED_ACK_OR_TOUCH, [this.topic.stream(partition)], [this.options.group, this.name, mode, lo, hi, ...chunk])) as string[];
       for (let k = 0; k < r.length; k += 2) {
         lost.add(r[k]);
