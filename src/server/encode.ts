@@ -8,6 +8,7 @@ import {
   ErrorReply,
   MapReply,
   NULL_ARRAY,
+  OK,
   PairsReply,
   PushReply,
   SetReply,
@@ -19,6 +20,7 @@ import { formatDouble17g } from '../engine/numbers.ts';
 /** Encode a reply as a binary (latin1) string. */
 export function encodeReply(r: Reply, resp: 2 | 3): string {
   if (typeof r === 'string') return `$${r.length}\r\n${r}\r\n`;
+  if (r === OK) return '+OK\r\n';
   if (typeof r === 'number') return `:${r}\r\n`;
   if (r === null) return resp === 3 ? '_\r\n' : '$-1\r\n';
   if (Array.isArray(r)) return encodeArray('*', r, resp);

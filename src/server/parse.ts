@@ -160,10 +160,41 @@ function findCR(buf: Buffer, from: number): number {
  * values) are built here: cheaper than the native call, and below V8's
  * cons-string length each step yields a flat string.
  */
+/**
+ * Short arguments repeat (command names, option words, small values): each
+ * distinct byte sequence of up to SHORT_MAX bytes maps to one string, so a
+ * repeat allocates nothing and its hash is already computed for the look-ups
+ * that follow. The cache holds at most SHORT_CACHE_SIZE strings (then
+ * it stops growing); a hash collision is caught by comparing the bytes.
+ */
+const SHORT_MAX = 12;
+const SHORT_CACHE_SIZE = 4096;
+const shortStrings = new Map<number, string>();
+
+/** FNV-1a over the bytes, seeded with the length: the cache's key. */
+export function shortHash(buf: Uint8Array, from: number, to: number): number {
+  let h = 0x811c9dc5 ^ (to - from);
+  for (let i = from; i < to; i++) h = Math.imul(h ^ buf[i], 16777619);
+  return h;
+}
+
 function binaryString(buf: Buffer, from: number, to: number): string {
-  if (to - from > 10) return buf.toString('latin1', from, to);
-  let s = '';
-  for (let i = from; i < to; i++) s += String.fromCharCode(buf[i]);
+  const n = to - from;
+  if (n > SHORT_MAX) return buf.toString('latin1', from, to);
+  const h = shortHash(buf, from, to);
+  const cached = shortStrings.get(h);
+  if (cached !== undefined && cached.length === n) {
+    let same = true;
+    for (let i = 0; i < n; i++) {
+      if (cached.charCodeAt(i) !== buf[from + i]) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return cached;
+  }
+  const s = buf.toString('latin1', from, to);
+  if (cached === undefined && shortStrings.size < SHORT_CACHE_SIZE) shortStrings.set(h, s);
   return s;
 }
 
