@@ -48,7 +48,10 @@ export interface ConsumerOptions {
   group: string;
   /** This consumer's name. @defaultValue `<hostname>-<pid>-<random>` */
   name?: string;
-  /** Messages handled at once. @defaultValue 1 */
+  /**
+   * Handlers running at once. The consumer reads up to as many more ahead
+   * while they run (at most 2x this many pending on it). @defaultValue 1
+   */
   concurrency?: number;
   /** Deliveries before a failing message is dead-lettered. @defaultValue 5 */
   maxDeliveries?: number;

@@ -150,8 +150,17 @@ function readNumber(s: string, off: number, w: number): number {
 }
 
 function readBig(s: string, off: number, w: number): bigint {
-  if (w <= 6) return BigInt(readNumber(s, off, w));
+  return w <= 6 ? BigInt(readNumber(s, off, w)) : readWideBig(s, off, w);
+}
+
+/** readBig for 7 or 8 bytes (kept apart so readBig stays small enough to inline). */
+function readWideBig(s: string, off: number, w: number): bigint {
   return (BigInt(readNumber(s, off + 4, w - 4)) << 32n) | BigInt(readNumber(s, off, 4));
+}
+
+/** Entry i's seq in an open node (kept out of idSeq so the sealed read stays small enough to inline). */
+function openSeq(o: OpenData, i: number): bigint {
+  return o.big !== null ? o.big.seq[i] : BigInt(o.seq[i]);
 }
 
 export class StreamNode {
@@ -361,16 +370,22 @@ export class StreamNode {
 
   idMs(i: number): bigint {
     const o = this.open;
-    let d: number;
-    if (o !== null) {
-      if (o.big !== null) return o.big.ms[i];
-      d = o.msDelta[i];
-    } else {
-      const w = this.wMs;
-      if (w === 0) return this.masterMs;
-      if (w > 6) return this.masterMs + readBig(this.index, i * this.rec + 1, w);
-      d = readNumber(this.index, i * this.rec + 1, w);
+    if (o !== null) return this.openMs(o, i);
+    const w = this.wMs;
+    if (w === 0) return this.masterMs;
+    if (w > 6) return this.masterMs + readBig(this.index, i * this.rec + 1, w);
+    const d = readNumber(this.index, i * this.rec + 1, w);
+    if (d !== this.lastDelta) {
+      this.lastDelta = d;
+      this.lastMs = this.masterMs + BigInt(d);
     }
+    return this.lastMs;
+  }
+
+  /** idMs of an open node (apart, so the sealed read stays small enough to inline). */
+  private openMs(o: OpenData, i: number): bigint {
+    if (o.big !== null) return o.big.ms[i];
+    const d = o.msDelta[i];
     if (d !== this.lastDelta) {
       this.lastDelta = d;
       this.lastMs = this.masterMs + BigInt(d);
@@ -380,8 +395,8 @@ export class StreamNode {
 
   idSeq(i: number): bigint {
     const o = this.open;
-    if (o !== null) return o.big !== null ? o.big.seq[i] : BigInt(o.seq[i]);
-    return readBig(this.index, i * this.rec + 1 + this.wMs, this.wSeq);
+    if (o === null) return readBig(this.index, i * this.rec + 1 + this.wMs, this.wSeq);
+    return openSeq(o, i);
   }
 
   id(i: number): StreamId {
