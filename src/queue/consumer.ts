@@ -317,8 +317,9 @@ export class Consumer<T> {
     return Math.min(c, 2 * c - this.inFlight.size);
   }
 
-  /** Read and waiting for a handler slot: queued[queuedAt..]. */
+  /** Read and waiting for a handler slot: queued[queuedAt..], with their in-flight keys. */
   private queued: Entry[] = [];
+  private queuedKeys: string[] = [];
   private queuedAt = 0;
   private pumping = false;
   private readonly pumpTask = () => this.pump();
@@ -329,6 +330,7 @@ export class Consumer<T> {
     if (this.inFlight.has(k)) return;
     this.inFlight.set(k, e);
     this.queued.push(e);
+    this.queuedKeys.push(k);
   }
 
   /** Start queued entries while handler slots are free. */
@@ -337,11 +339,12 @@ export class Consumer<T> {
     this.pumping = true;
     try {
       while (this.busy < this.options.concurrency && this.queuedAt < this.queued.length) {
-        const e = this.queued[this.queuedAt++];
-        this.start(e, `${e.partition}/${e.id}`);
+        const i = this.queuedAt++;
+        this.start(this.queued[i], this.queuedKeys[i]);
       }
       if (this.queuedAt === this.queued.length) {
         this.queued = [];
+        this.queuedKeys = [];
         this.queuedAt = 0;
       }
     } finally {
