@@ -4,7 +4,8 @@
  * present for the whole scan is returned at least once, whatever is added
  * or removed meanwhile, with a stateless numeric cursor.
  *
- *   map     key -> { value, id }: the scan id increases with each insertion
+ *   map     key -> value
+ *   slot    key -> scan id (ids increase with each insertion)
  *   ids[i], keys[i]   insertion log in id order; a deleted key leaves a
  *                     hole (keys[i] = undefined) until compaction
  *
@@ -18,44 +19,36 @@
  * than a hand-written bucket table in JS; what Redis's dict gives on top is
  * the reverse-binary SCAN cursor, which the insertion log replaces.
  */
-/** A key's slot: overwriting a value stores into it instead of calling Map#set, which internalizes the key string (several times a look-up's cost). */
-interface Slot<V> {
-  value: V;
-  readonly id: number;
-}
-
 export class Dict<V> {
-  private readonly map = new Map<string, Slot<V>>();
+  private readonly map = new Map<string, V>();
+  private readonly slot = new Map<string, number>();
   private ids: number[] = [];
   private keyLog: Array<string | undefined> = [];
   private holes = 0;
   private nextId = 1;
 
   get(key: string): V | undefined {
-    const slot = this.map.get(key);
-    return slot === undefined ? undefined : slot.value;
+    return this.map.get(key);
   }
   has(key: string): boolean {
     return this.map.has(key);
   }
   /** Add or overwrite; true when the key is new. One hash look-up when it was there. */
   set(key: string, value: V): boolean {
-    const slot = this.map.get(key);
-    if (slot !== undefined) {
-      slot.value = value;
-      return false;
-    }
+    const before = this.map.size;
+    this.map.set(key, value);
+    if (this.map.size === before) return false;
     const id = this.nextId++;
-    this.map.set(key, { value, id });
+    this.slot.set(key, id);
     this.ids.push(id);
     this.keyLog.push(key);
     return true;
   }
   delete(key: string): boolean {
-    const slot = this.map.get(key);
-    if (slot === undefined) return false;
-    this.map.delete(key);
-    const i = this.indexOf(slot.id);
+    if (!this.map.delete(key)) return false;
+    const id = this.slot.get(key)!;
+    this.slot.delete(key);
+    const i = this.indexOf(id);
     this.keyLog[i] = undefined;
     this.holes++;
     if (this.holes > 1024 && this.holes * 2 > this.ids.length) this.compact();
@@ -67,11 +60,12 @@ export class Dict<V> {
   keys(): IterableIterator<string> {
     return this.map.keys();
   }
-  *entries(): IterableIterator<[string, V]> {
-    for (const [key, slot] of this.map) yield [key, slot.value];
+  entries(): IterableIterator<[string, V]> {
+    return this.map.entries();
   }
   clear(): void {
     this.map.clear();
+    this.slot.clear();
     this.ids = [];
     this.keyLog = [];
     this.holes = 0;
