@@ -440,9 +440,8 @@ export class Consumer<T> {
     } catch (err) {
       return this.startSlow(e, k, err);
     }
-    if (r instanceof Promise) {
-      this.track(r.then(() => this.handled(e, k), (err: unknown) => this.startSlow(e, k, err)));
-    } else if (r !== undefined && typeof (r as PromiseLike<void>).then === 'function') {
+    if (r !== undefined && typeof (r as PromiseLike<void>).then === 'function') {
+      // Promise.resolve returns a native promise as it is.
       this.track(Promise.resolve(r).then(() => this.handled(e, k), (err: unknown) => this.startSlow(e, k, err)));
     } else {
       this.handled(e, k);
