@@ -6,8 +6,10 @@
  * (bench/queue-worker.ts). Every throughput figure is the median of 3 runs
  * after a warm-up run, so JIT warm-up does not decide the ratio. Then
  * produce -> handler latency at a steady 5,000 msg/s (each message sent on
- * its own, on schedule, whether or not earlier ones were handled; on Redis
- * from a producer process of its own): p50/p99.
+ * its own, on schedule, whether or not earlier ones were handled): p50/p99
+ * on Redis with the producer in a process of its own and then in this
+ * process (one busy process fewer on a small machine), each against the
+ * loop as the consumer; on the embedded backend.
  *
  *   node --import tsx bench/queue.ts        (BENCH_SCALE scales the counts;
  *                                           BENCH_ONLY=throughput|latency runs one part)
@@ -184,16 +186,20 @@ async function loopConsumer(url: string, stream: string, onMessage: (at: number)
 }
 
 /**
- * Produce -> handler latency at a steady 5,000 msg/s. With `url` the
- * producer is its own process (bench/steady-producer.ts), as in a real
- * deployment; on the embedded backend it runs in this process.
+ * Produce -> handler latency at a steady 5,000 msg/s. With `producerUrl`
+ * the producer is its own process (bench/steady-producer.ts), as in a
+ * deployment with separate producer and consumer services; without it the
+ * producer runs in this process (the embedded backend always). `loopUrl`
+ * makes the consumer the hand-written ioredis loop instead of brook's.
  */
-async function latency(conn: Connection, name: string, seconds: number, url?: string, loop = false): Promise<{ p50: number; p99: number; n: number }> {
+async function latency(conn: Connection, name: string, seconds: number, producerUrl?: string, loopUrl?: string): Promise<{ p50: number; p99: number; n: number }> {
+  const url = producerUrl;
+  const loop = loopUrl !== undefined;
   const t = topic<{ at: number }>({ name });
   const lat: number[] = [];
   const nowUs = () => Number(process.hrtime.bigint() / 1000n);
   const c = loop ? null : new Consumer(t, { connection: conn, group: 'g', concurrency: 16, blockMs: 100, startId: '$' });
-  const running = c ? c.run(async (m) => void lat.push((nowUs() - m.payload.at) / 1000)) : loopConsumer(url!, t.stream(0), (at) => lat.push((nowUs() - at) / 1000));
+  const running = c ? c.run(async (m) => void lat.push((nowUs() - m.payload.at) / 1000)) : loopConsumer(loopUrl!, t.stream(0), (at) => lat.push((nowUs() - at) / 1000));
   await new Promise((r) => setTimeout(r, 200));
   const rate = 5000;
   const total = Math.round(rate * seconds);
@@ -233,8 +239,13 @@ try {
   if (only !== 'throughput') {
     await latency(conn, 'latency-warm', 1, redis.url);
     const lat = await latency(conn, 'latency', 2 * SCALE, redis.url);
-    const anchor = await latency(conn, 'latency-loop', 2 * SCALE, redis.url, true);
+    const anchor = await latency(conn, 'latency-loop', 2 * SCALE, redis.url, redis.url);
     report({ bench: 'queue', backend: 'redis-server', kind: 'latency-at-5000-per-s', producer: 'own process', ...lat, loop_p50: anchor.p50, loop_p99: anchor.p99, unit: 'ms', target_p99: 2 });
+    // The same with the producer in this process: one busy process fewer on the machine.
+    await latency(conn, 'latency-sp-warm', 1);
+    const same = await latency(conn, 'latency-sp', 2 * SCALE);
+    const sameAnchor = await latency(conn, 'latency-sp-loop', 2 * SCALE, undefined, redis.url);
+    report({ bench: 'queue', backend: 'redis-server', kind: 'latency-at-5000-per-s', producer: 'same process', ...same, loop_p50: sameAnchor.p50, loop_p99: sameAnchor.p99, unit: 'ms', target_p99: 2 });
     await latency(embedded, 'latency-warm', 1);
     const elat = await latency(embedded, 'latency', 2 * SCALE);
     report({ bench: 'queue', backend: 'embedded', kind: 'latency-at-5000-per-s', producer: 'same process', ...elat, unit: 'ms' });
