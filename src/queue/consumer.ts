@@ -49,10 +49,17 @@ export interface ConsumerOptions {
   /** This consumer's name. @defaultValue `<hostname>-<pid>-<random>` */
   name?: string;
   /**
-   * Handlers running at once. The consumer reads up to as many more ahead
-   * while they run (at most 2x this many pending on it). @defaultValue 1
+   * Handlers running at once. @defaultValue 1
    */
   concurrency?: number;
+  /**
+   * Messages taken beyond those running: read ahead and waiting for a
+   * handler slot, or handled and waiting for their ack. At most
+   * `concurrency + prefetch` messages are pending on this consumer; with 0
+   * the next read waits until fewer than `concurrency` are (acks included),
+   * so other consumers get what this one is not running. @defaultValue concurrency
+   */
+  prefetch?: number;
   /** Deliveries before a failing message is dead-lettered. @defaultValue 5 */
   maxDeliveries?: number;
   /** First retry delay (ms); doubles each time. @defaultValue 100 */
@@ -165,6 +172,7 @@ function withDefaults(o: ConsumerOptions): Resolved {
     group: o.group,
     name: o.name ?? `${hostname()}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
     concurrency: o.concurrency ?? 1,
+    prefetch: o.prefetch ?? o.concurrency ?? 1,
     maxDeliveries: o.maxDeliveries ?? 5,
     backoffMs: o.backoffMs ?? 100,
     maxBackoffMs: o.maxBackoffMs ?? 30_000,
@@ -182,6 +190,7 @@ function withDefaults(o: ConsumerOptions): Resolved {
     if (!Number.isFinite(v) || v < min) badOption(`${name} must be a number >= ${min}, got ${String(v)}`);
   };
   int('concurrency', 1);
+  int('prefetch', 0);
   int('maxDeliveries', 1);
   int('backoffMs', 0);
   int('maxBackoffMs', 0);
@@ -221,7 +230,7 @@ export class Consumer<T> {
   /**
    * Handlers running: what `concurrency` limits. A message whose handler
    * finished frees its slot while its ack is on the way, so the next read
-   * overlaps the ack's round trip; at most `concurrency` more wait for acks.
+   * overlaps the ack's round trip (within `prefetch`).
    */
   private busy = 0;
   /** Resolves the read loop's wait for a free slot. */
@@ -309,12 +318,12 @@ export class Consumer<T> {
 
   /**
    * How many more messages may be read now: up to `concurrency` at a time,
-   * and at most 2x `concurrency` taken and not settled (running, waiting for
-   * a handler slot, or waiting for their ack).
+   * and at most `concurrency + prefetch` taken and not settled (running,
+   * waiting for a handler slot, or waiting for their ack).
    */
   private freeSlots(): number {
     const c = this.options.concurrency;
-    return Math.min(c, 2 * c - this.inFlight.size);
+    return Math.min(c, c + this.options.prefetch - this.inFlight.size);
   }
 
   /** Read and waiting for a handler slot: queued[queuedAt..], with their in-flight keys. */

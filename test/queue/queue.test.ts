@@ -9,7 +9,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as v from 'valibot';
-import { connect, type Connection } from '../../src/client/index.ts';
+import { connect, isRedisReplyError, type Connection } from '../../src/client/index.ts';
 import { Consumer, DeadLetters, Producer, topic, type ConsumerEvent, type ConsumerOptions, type Message } from '../../src/queue/index.ts';
 import { until } from '../support/until.ts';
 import { useBackends } from '../support/backends.ts';
@@ -102,6 +102,38 @@ for (const b of backends) {
       assert.match(dl[0].reason, /failed 3 deliveries/);
       assert.equal(events.filter((e) => e.type === 'retry').length, 2);
       assert.equal(((await conn.send(['XPENDING', t.stream(0), 'g'])) as unknown[])[0], 0);
+    });
+
+    test('a busy consumer reads ahead up to prefetch (default: concurrency); with prefetch 0 it takes no more than it runs', async () => {
+      // 0 until the consumer has created its group.
+      const pendingCount = (t: ReturnType<typeof fresh>) =>
+        conn.send(['XPENDING', t.stream(0), 'g']).then((r) => (r as [number])[0], (e: unknown) => (isRedisReplyError(e, 'NOGROUP') ? 0 : Promise.reject(e)));
+      for (const prefetch of [undefined, 0]) {
+        const t = fresh<{ n: number }>();
+        await new Producer(t, { connection: conn }).sendBatch([1, 2, 3].map((n) => ({ payload: { n } })));
+        let release!: () => void;
+        const gate = new Promise<void>((r) => (release = r));
+        const handled: number[] = [];
+        const c = new Consumer(t, { connection: conn, group: 'g', concurrency: 1, prefetch, ...fast });
+        const running = c.run(async (m) => {
+          if (m.payload.n === 1) await gate;
+          handled.push(m.payload.n);
+        });
+        await until(() => pendingCount(t).then((p) => p >= 1), 5000, 'first delivery');
+        if (prefetch === undefined) {
+          await until(() => pendingCount(t).then((p) => p === 2), 5000, 'one message read ahead');
+        } else {
+          await new Promise((r) => setTimeout(r, 300)); // several read cycles (blockMs 50)
+          assert.equal(await pendingCount(t), 1, 'prefetch 0: nothing taken beyond the running handler');
+        }
+        assert.deepEqual(handled, []);
+        release();
+        await until(() => handled.length === 3, 5000, 'all three');
+        await c.stop();
+        await running;
+        assert.deepEqual(handled, [1, 2, 3]);
+        assert.equal(await pendingCount(t), 0);
+      }
     });
 
     test('no schema: throwing and rejecting handlers are retried, then dead-lettered after exactly maxDeliveries; bad JSON is dead-lettered', async () => {
