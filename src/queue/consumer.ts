@@ -212,7 +212,7 @@ type Entry = TakenEntry;
 
 interface AckBatch {
   ids: Map<number, string[]>;
-  done: Promise<Set<string>>;
+  done: Promise<void>;
   settle: string[];
 }
 
@@ -512,32 +512,17 @@ export class Consumer<T> {
     slot.held = false;
     this.busy--;
     this.pump();
-    this.nudge();
   }
 
   /** Handle one entry; `slot` (shared mode) is released when the handler is done, before the ack. */
   private async process(e: Entry, slot?: { held: boolean }): Promise<void> {
-    const raw = decodeFields(e.fields);
-    let payload: unknown;
-    try {
-      payload = raw.payloadText === undefined ? undefined : JSON.parse(raw.payloadText);
-    } catch {
-      return this.deadLetter(e, 'malformed payload', 'the payload is not JSON');
-    }
+    let msg = this.message(e);
+    if (msg === undefined) return this.deadLetter(e, 'malformed payload', 'the payload is not JSON');
     if (this.topic.schema) {
-      const v = await validate(this.topic.schema, payload);
+      const v = await validate(this.topic.schema, msg.payload);
       if (!v.ok) return this.deadLetter(e, 'schema', v.reason);
-      payload = v.value;
+      msg = { ...msg, payload: v.value as T };
     }
-    const msg: Message<T> = {
-      id: e.id,
-      topic: this.topic.name,
-      partition: e.partition,
-      key: raw.key,
-      payload: payload as T,
-      headers: raw.headers,
-      deliveries: e.deliveries,
-    };
     try {
       // Without an SDK the handler runs bare; inline arrows otherwise: a named
       // closure per message costs a defineProperty under tsx (keepNames).
@@ -558,7 +543,7 @@ export class Consumer<T> {
       return this.afterFailure(e, err);
     }
     if (slot !== undefined) this.release(slot);
-    await this.ackIfOwned(e);
+    await this.queueAck(e).done; // a message another consumer took is reported `lost` by the ack
   }
 
   /** A handler failed: retry later (the entry stays pending), or dead-letter it after maxDeliveries. */
@@ -587,7 +572,7 @@ export class Consumer<T> {
     if (batch === null) {
       const ids = new Map<number, string[]>();
       const settle: string[] = [];
-      const done = new Promise<Set<string>>((resolve, reject) => {
+      const done = new Promise<void>((resolve, reject) => {
         setImmediate(() => {
           this.ackBatch = null;
           this.flushAcks(ids).then(resolve, reject);
@@ -600,7 +585,7 @@ export class Consumer<T> {
       };
       this.track(
         done.then(finish, (err: unknown) => {
-          if (settle.length > 0) this.fail(err); // once for the fast path's entries (they stay pending and are retried); ackIfOwned's callers get it themselves
+          if (settle.length > 0) this.fail(err); // once for the fast path's entries (they stay pending and are retried); process() gets it itself
           finish();
         }),
       );
@@ -611,26 +596,13 @@ export class Consumer<T> {
     return batch;
   }
 
-  /** Ack `e` (see queueAck) and wait for it; false when another consumer owns it now. */
-  private async ackIfOwned(e: Entry): Promise<boolean> {
-    const lost = await this.queueAck(e).done;
-    return lost.size === 0 || !lost.has(`${e.partition}/${e.id}`);
+  /** One script call per partition. */
+  private async flushAcks(ids: Map<number, string[]>): Promise<void> {
+    await Promise.all([...ids].map(([partition, list]) => this.ifOwned('ack', partition, list)));
   }
 
-  /** One script call per partition; resolves with the `<partition>/<id>`s no longer owned. */
-  private async flushAcks(ids: Map<number, string[]>): Promise<Set<string>> {
-    const lost = new Set<string>();
-    await Promise.all(
-      [...ids].map(async ([partition, list]) => {
-        for (const id of await this.ifOwned('ack', partition, list)) lost.add(`${partition}/${id}`);
-      }),
-    );
-    return lost;
-  }
-
-  /** Run OWNED_ACK_OR_TOUCH; returns the ids this consumer no longer owns (and emits `lost` for each). */
-  private async ifOwned(mode: 'ack' | 'touch', partition: number, ids: string[]): Promise<Set<string>> {
-    const lost = new Set<string>();
+  /** Run OWNED_ACK_OR_TOUCH; emits `lost` for each id this consumer no longer owns. */
+  private async ifOwned(mode: 'ack' | 'touch', partition: number, ids: string[]): Promise<void> {
     for (let i = 0; i < ids.length; i += 500) {
       const chunk = ids.length <= 500 ? ids : ids.slice(i, i + 500);
       if (!isSorted(chunk)) chunk.sort(compareIds);
@@ -638,11 +610,9 @@ export class Consumer<T> {
       const hi = chunk[chunk.length - 1];
       const r = (await this.conn.script(OWNED_ACK_OR_TOUCH, [this.topic.stream(partition)], [this.options.group, this.name, mode, lo, hi, ...chunk])) as string[];
       for (let k = 0; k < r.length; k += 2) {
-        lost.add(r[k]);
         this.events.emit({ type: 'lost', id: r[k], partition, owner: r[k + 1] === '' ? null : r[k + 1] });
       }
     }
-    return lost;
   }
 
   /** Delay before the next delivery after `deliveries` failed ones. */
