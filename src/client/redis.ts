@@ -67,6 +67,19 @@ function publishNode(client: Client, args: Arg[]): Redis | undefined {
 /** Commands that may legitimately wait without a reply (the reply watchdog leaves them alone). */
 const BLOCKING = new Set(['blpop', 'brpop', 'blmove', 'brpoplpush', 'blmpop', 'bzpopmin', 'bzpopmax', 'bzmpop', 'wait', 'waitaof']);
 
+/** Command names as sent, lower-cased once each (a bounded cache: no new string per command). */
+const lowerNames = new Map<string, string>();
+
+function lowerName(arg: Arg): string {
+  const raw = typeof arg === 'string' ? arg : String(arg);
+  let lower = lowerNames.get(raw);
+  if (lower === undefined) {
+    lower = raw.toLowerCase();
+    if (lowerNames.size < 256) lowerNames.set(raw, lower);
+  }
+  return lower;
+}
+
 
 function toError(e: unknown): Error {
   if (e instanceof Error && e.name === 'ReplyError') return new RedisReplyError(e.message, { cause: e });
@@ -116,29 +129,31 @@ export class RedisConnection implements Connection {
   private readonly inFlight = new Set<(e: Error) => void>();
 
   /**
-   * `p`, unless close() comes first (then the closed error). Commands that
-   * do not block count for the reply watchdog. One promise per command: this
-   * runs for every command, so no Promise.race or finally chain.
+   * `p`, unless close() comes first (then the closed error); its failure
+   * becomes a brook error (toError). Commands that do not block count for
+   * the reply watchdog. One promise per command: this runs for every
+   * command, so no Promise.race or finally chain.
    */
-  private track<T>(p: Promise<T>, blocking = false): Promise<T> {
+  private track<T>(p: Promise<T>, blocking = false, watched = false): Promise<T> {
     if (!blocking) this.startWaiting();
     return new Promise<T>((resolve, reject) => {
       this.inFlight.add(reject);
       p.then(
         (v) => {
-          this.settled(reject, blocking);
+          this.settled(reject, blocking, watched);
           resolve(v);
         },
         (e: unknown) => {
-          this.settled(reject, blocking);
-          reject(e);
+          this.settled(reject, blocking, watched);
+          reject(toError(e));
         },
       );
     });
   }
 
-  private settled(reject: (e: Error) => void, blocking: boolean): void {
+  private settled(reject: (e: Error) => void, blocking: boolean, watched: boolean): void {
     this.inFlight.delete(reject);
+    if (watched) this.blockingAnswered();
     if (!blocking) {
       this.waiting--;
       this.progressAt = Date.now();
@@ -184,34 +199,43 @@ export class RedisConnection implements Connection {
   }
 
   /**
-   * Await a blocking read of `blockMs`, dropping the socket when it has been
-   * up for blockMs + BLOCK_GRACE_MS without the reply: ioredis then
+   * The blocking-read watchdog: while a read with BLOCK n is awaiting its
+   * reply, drop the socket once the link has been up for n + BLOCK_GRACE_MS
+   * (measured from when the read began to wait: sent, or the previous read
+   * answered, or the link came back) without the reply. ioredis then
    * reconnects and sends the read again (entries delivered on the lost
    * socket stay pending for this consumer, who retries them). Without this a
    * read on a half-open link waits until TCP gives up, which can be never.
-   * Cluster clients are not watched (brook blocks at most 100 ms there).
+   * One interval per connection, not a timer per read. Cluster clients are
+   * not watched (brook blocks at most 100 ms there).
+   *
+   * `blockLimits` holds the limits of the reads in flight, oldest first: a
+   * connection answers in order, so the head is the read blocking now.
    */
-  private async watchBlocking<T>(reply: Promise<T>, blockMs: number): Promise<T> {
-    const c = this.client;
-    if (!(c instanceof Redis)) return reply;
+  private readonly blockLimits: number[] = [];
+  private blockHeadSince = 0;
+  private blockWatch: NodeJS.Timeout | undefined;
+
+  private watchBlocking(blockMs: number): void {
     const limit = blockMs + BLOCK_GRACE_MS;
-    let timer: NodeJS.Timeout | undefined;
-    const check = () => {
-      // A read sent on an earlier socket is resent once the new one is ready: measure from then.
-      const waited = Date.now() - this.linkAt;
-      if (waited >= limit && (c.status === 'ready' || c.status === 'connect')) {
-        c.stream?.destroy(new Error(`no reply to a blocking read within ${limit} ms: the link is taken for dead`));
-        timer = setTimeout(check, limit);
-      } else {
-        timer = setTimeout(check, Math.max(10, limit - waited));
-      }
-    };
-    timer = setTimeout(check, limit);
-    try {
-      return await reply;
-    } finally {
-      clearTimeout(timer);
-    }
+    if (this.blockLimits.push(limit) === 1) this.blockHeadSince = Date.now();
+    if (this.blockWatch !== undefined) return;
+    const c = this.client as Redis;
+    this.blockWatch = setInterval(() => {
+      if (this.blockLimits.length === 0 || (c.status !== 'ready' && c.status !== 'connect')) return;
+      // A read sent on an earlier socket is resent once the new one is up: measure from then.
+      const now = Date.now();
+      if (now - Math.max(this.blockHeadSince, this.linkAt) < this.blockLimits[0]) return;
+      c.stream?.destroy(new Error(`no reply to a blocking read within ${this.blockLimits[0]} ms: the link is taken for dead`));
+      this.blockHeadSince = now;
+    }, Math.max(10, Math.min(250, Math.floor(limit / 4))));
+    this.blockWatch.unref();
+  }
+
+  /** A watched read was answered (or failed): the next one, if any, starts waiting now. */
+  private blockingAnswered(): void {
+    this.blockLimits.shift();
+    this.blockHeadSince = Date.now();
   }
 
   static async open(target: Exclude<Target, { kind: 'embedded' }>, features?: Features): Promise<RedisConnection> {
@@ -223,19 +247,22 @@ export class RedisConnection implements Connection {
     return new RedisConnection(client, target, features ?? (await detect(client, target.kind === 'cluster')));
   }
 
-  async send(args: Arg[]): Promise<Reply> {
-    if (this.closed) throw new BrookClientError(ClientErrorCode.Closed, 'the connection is closed');
+  /** Not async: one promise per command (track's), the common path allocating little else. */
+  send(args: Arg[]): Promise<Reply> {
+    if (this.closed) return Promise.reject(new BrookClientError(ClientErrorCode.Closed, 'the connection is closed'));
+    let reply: Promise<unknown>;
     try {
-      const client = publishNode(this.client, args) ?? this.client;
-      const reply = (client.call as unknown as (...a: Arg[]) => Promise<unknown>).apply(client, args); // call(name, ...args) without copying args
-      const name = String(args[0]).toLowerCase();
-      const block = blockOf(name, args);
-      // A read with BLOCK n > 0 gets its own watchdog; BLOCK 0 and the list/zset blocking commands wait as long as they like.
-      const watched = block !== undefined && block > 0 ? this.watchBlocking(reply, block) : reply;
-      return (await this.track(watched, block !== undefined || BLOCKING.has(name))) as Reply;
+      const client = (this.client instanceof Cluster && publishNode(this.client, args)) || this.client;
+      reply = (client.call as unknown as (...a: Arg[]) => Promise<unknown>).apply(client, args); // call(name, ...args) without copying args
     } catch (e) {
-      throw toError(e);
+      return Promise.reject(toError(e));
     }
+    const name = lowerName(args[0]);
+    const block = blockOf(name, args);
+    // A read with BLOCK n > 0 is watched; BLOCK 0 and the list/zset blocking commands wait as long as they like.
+    const watched = block !== undefined && block > 0 && this.client instanceof Redis;
+    if (watched) this.watchBlocking(block);
+    return this.track(reply, block !== undefined || BLOCKING.has(name), watched) as Promise<Reply>;
   }
 
   async pipeline(commands: Arg[][]): Promise<Array<Reply | RedisReplyErrorLike>> {
@@ -322,6 +349,7 @@ export class RedisConnection implements Connection {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.replyWatch);
+    clearInterval(this.blockWatch);
     for (const s of this.subscribers) s.disconnect();
     const closedError = new BrookClientError(ClientErrorCode.Closed, 'the connection is closed');
     for (const reject of this.inFlight) reject(closedError);

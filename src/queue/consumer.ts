@@ -210,10 +210,49 @@ export type Handler<T> = (message: Message<T>) => Promise<void> | void;
 
 type Entry = TakenEntry;
 
-interface AckBatch {
-  ids: Map<number, string[]>;
-  done: Promise<void>;
-  settle: string[];
+/** Where COUNT's value sits in a read's arguments. */
+const READ_COUNT_AT = 5;
+
+/**
+ * Acks waiting for the next flush (one per event-loop turn): ids by
+ * partition (parallel arrays: a batch rarely spans more than a few), the
+ * in-flight keys the flush settles (entries of the fast path), and the
+ * waiters of the general path, who learn how the flush went.
+ */
+class AckBatch {
+  readonly partitions: number[] = [];
+  readonly ids: string[][] = [];
+  readonly settle: string[] = [];
+  private waiters: Array<[() => void, (e: unknown) => void]> | null = null;
+  private outcome: { error: unknown } | null | undefined;
+
+  add(partition: number, id: string): void {
+    const i = this.partitions.indexOf(partition);
+    if (i >= 0) this.ids[i].push(id);
+    else {
+      this.partitions.push(partition);
+      this.ids.push([id]);
+    }
+  }
+
+  /** Resolves when the flush succeeded, rejects with its error. */
+  done(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const o = this.outcome;
+      if (o === undefined) (this.waiters ??= []).push([resolve, reject]);
+      else if (o === null) resolve();
+      else reject(o.error);
+    });
+  }
+
+  finish(error: { error: unknown } | null): void {
+    this.outcome = error;
+    for (const [resolve, reject] of this.waiters ?? []) {
+      if (error === null) resolve();
+      else reject(error.error);
+    }
+    this.waiters = null;
+  }
 }
 
 export class Consumer<T> {
@@ -296,8 +335,9 @@ export class Consumer<T> {
       // A handler that finishes queues its ack: wait for that too.
       for (;;) {
         this.pump();
-        if (this.work.size === 0 && this.queued.length === this.queuedAt) break;
-        await Promise.allSettled([...this.work]);
+        if (this.work.size === 0 && this.queued.length === this.queuedAt && this.ackBatch === null) break;
+        if (this.work.size > 0) await Promise.allSettled([...this.work]);
+        else await new Promise((r) => setImmediate(r)); // an ack batch flushes in this turn's check phase
       }
       await this.reader?.close();
       this.reader = null;
@@ -410,12 +450,21 @@ export class Consumer<T> {
     }
   }
 
+  /** The partition streams, and the blocking read's arguments with COUNT at READ_COUNT_AT (built once). */
+  private keys: string[] = [];
+  private readArgs: Arg[] = [];
+
   private async read(count: number): Promise<Entry[]> {
-    const keys = Array.from({ length: this.topic.partitions }, (_, p) => this.topic.stream(p));
-    const group = ['XREADGROUP', 'GROUP', this.options.group, this.name, 'COUNT', count];
-    if (this.conn.features.cluster && keys.length > 1) return this.readAcrossSlots(keys, group);
-    const r = await this.reader!.send([...group, 'BLOCK', this.options.blockMs, 'STREAMS', ...keys, ...keys.map(() => '>')]);
-    return entriesOf(r, keys);
+    if (this.readArgs.length === 0) {
+      this.keys = Array.from({ length: this.topic.partitions }, (_, p) => this.topic.stream(p));
+      const o = this.options;
+      this.readArgs = ['XREADGROUP', 'GROUP', o.group, this.name, 'COUNT', 0, 'BLOCK', o.blockMs, 'STREAMS', ...this.keys, ...this.keys.map(() => '>')];
+    }
+    const keys = this.keys;
+    if (this.conn.features.cluster && keys.length > 1) return this.readAcrossSlots(keys, ['XREADGROUP', 'GROUP', this.options.group, this.name, 'COUNT', count]);
+    const args = this.readArgs.slice(); // a fresh array: a backend may keep the one it gets
+    args[READ_COUNT_AT] = count;
+    return entriesOf(await this.reader!.send(args), keys);
   }
 
   /**
@@ -543,7 +592,7 @@ export class Consumer<T> {
       return this.afterFailure(e, err);
     }
     if (slot !== undefined) this.release(slot);
-    await this.queueAck(e).done; // a message another consumer took is reported `lost` by the ack
+    await this.queueAck(e).done(); // a message another consumer took is reported `lost` by the ack
   }
 
   /** A handler failed: retry later (the entry stays pending), or dead-letter it after maxDeliveries. */
@@ -555,11 +604,6 @@ export class Consumer<T> {
     this.events.emit({ type: 'retry', id: e.id, partition: e.partition, deliveries: e.deliveries, delayMs: this.backoff(e.deliveries), error });
   }
 
-  /**
-   * Acks waiting for the next flush: ids by partition, the promise that
-   * flush settles, and the in-flight keys it settles when done (entries of
-   * the fast path; the general path awaits `done` itself).
-   */
   private ackBatch: AckBatch | null = null;
 
   /**
@@ -570,35 +614,38 @@ export class Consumer<T> {
   private queueAck(e: Entry): AckBatch {
     let batch = this.ackBatch;
     if (batch === null) {
-      const ids = new Map<number, string[]>();
-      const settle: string[] = [];
-      const done = new Promise<void>((resolve, reject) => {
-        setImmediate(() => {
-          this.ackBatch = null;
-          this.flushAcks(ids).then(resolve, reject);
-        });
-      });
-      batch = this.ackBatch = { ids, done, settle };
-      const finish = () => {
-        for (const k of settle) this.inFlight.delete(k);
-        this.nudge();
-      };
-      this.track(
-        done.then(finish, (err: unknown) => {
-          if (settle.length > 0) this.fail(err); // once for the fast path's entries (they stay pending and are retried); process() gets it itself
-          finish();
-        }),
-      );
+      batch = this.ackBatch = new AckBatch();
+      setImmediate(this.flushTask);
     }
-    let q = batch.ids.get(e.partition);
-    if (q === undefined) batch.ids.set(e.partition, (q = []));
-    q.push(e.id);
+    batch.add(e.partition, e.id);
     return batch;
   }
 
+  private readonly flushTask = () => {
+    const batch = this.ackBatch!;
+    this.ackBatch = null;
+    this.track(
+      this.flushAcks(batch).then(
+        () => this.flushed(batch, null),
+        (error: unknown) => {
+          if (batch.settle.length > 0) this.fail(error); // once for the fast path's entries (they stay pending and are retried); process() gets it itself
+          this.flushed(batch, { error });
+        },
+      ),
+    );
+  };
+
+  private flushed(batch: AckBatch, error: { error: unknown } | null): void {
+    for (const k of batch.settle) this.inFlight.delete(k);
+    batch.finish(error);
+    this.nudge();
+  }
+
   /** One script call per partition. */
-  private async flushAcks(ids: Map<number, string[]>): Promise<void> {
-    await Promise.all([...ids].map(([partition, list]) => this.ifOwned('ack', partition, list)));
+  private flushAcks(batch: AckBatch): Promise<unknown> {
+    const { partitions, ids } = batch;
+    if (partitions.length === 1) return this.ifOwned('ack', partitions[0], ids[0]);
+    return Promise.all(partitions.map((p, i) => this.ifOwned('ack', p, ids[i])));
   }
 
   /** Run OWNED_ACK_OR_TOUCH; emits `lost` for each id this consumer no longer owns. */

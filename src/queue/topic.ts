@@ -48,7 +48,9 @@ export function topic<T = unknown>(o: TopicOptions<T>): Topic<T> {
   if (!Number.isInteger(partitions) || partitions < 1 || partitions > 1024) badOption(`partitions must be 1..1024, got ${partitions}`);
   const prefix = o.prefix ?? 'brook:';
   let rr = 0;
-  const stream = (i: number) => `${prefix}{${o.name}:${i}}`;
+  // Built once: a send or a read names its stream with no new string.
+  const streams = Array.from({ length: partitions }, (_, i) => `${prefix}{${o.name}:${i}}`);
+  const stream = (i: number) => streams[i] ?? `${prefix}{${o.name}:${i}}`;
   return {
     name: o.name,
     partitions,
