@@ -324,10 +324,11 @@ export class Consumer<T> {
           await new Promise((r) => setTimeout(r, 100));
           continue;
         }
-        // Queue them and read on before they run: the next read's round
-        // trip overlaps the handlers (they start from a microtask).
+        // Start them, then read on: a message's handler does not wait for
+        // the next read to be written, and that read's round trip overlaps
+        // the handlers that await.
         for (const e of entries) this.take(e);
-        if (entries.length > 0) queueMicrotask(this.pumpTask);
+        if (entries.length > 0) this.pump();
       }
     } finally {
       clearInterval(this.scanTimer);
@@ -371,7 +372,6 @@ export class Consumer<T> {
   private queuedKeys: string[] = [];
   private queuedAt = 0;
   private pumping = false;
-  private readonly pumpTask = () => this.pump();
 
   /** Take an entry read or reclaimed: in flight from now on, run when a slot is free. */
   private take(e: Entry): void {
