@@ -19,10 +19,12 @@ export interface ParserLimits {
   authRequired: () => boolean;
 }
 
+const EMPTY = Buffer.alloc(0);
+
 export type ParseResult = string[] | { error: string } | null;
 
 export class RequestParser {
-  private buf: Buffer = Buffer.alloc(0);
+  private buf: Buffer = EMPTY;
   private pos = 0;
   /** Multibulk state: arguments still expected, and the ones read. */
   private remaining = 0;
@@ -32,12 +34,23 @@ export class RequestParser {
 
   constructor(private readonly limits: ParserLimits) {}
 
+  /**
+   * Add received bytes. The parser may keep `data` itself: a caller that
+   * reuses its buffer calls own() before refilling it.
+   */
   push(data: Buffer): void {
     if (this.pos >= this.buf.length) {
       this.buf = data;
     } else {
       this.buf = Buffer.concat([this.buf.subarray(this.pos), data]);
     }
+    this.pos = 0;
+  }
+
+  /** Copy the bytes not yet parsed out of the buffer last pushed (its owner is about to reuse it). */
+  own(): void {
+    if (this.pos >= this.buf.length) this.buf = EMPTY;
+    else this.buf = Buffer.from(this.buf.subarray(this.pos));
     this.pos = 0;
   }
 

@@ -22,6 +22,7 @@ import {
   installOutputLimits, limitClassOf, outputLimitLogLine, overOutputLimit, type OutputLimitsSetting, type SoftLimitClock,
 } from './output-limits.ts';
 import { RequestParser } from './parse.ts';
+import { readShared } from './reads.ts';
 
 /** The least client-query-buffer-limit CONFIG SET accepts (1 MiB). */
 const MIN_QUERY_BUFFER_LIMIT = 1024 * 1024;
@@ -57,7 +58,8 @@ export class BrookServer {
     this.engine = options.engine;
     this.log = options.log ?? (() => {});
     this.outputLimits = installOutputLimits(this.engine.config);
-    this.server = createServer((socket) => this.accept(socket));
+    // Accepted paused: readShared() reads each connection into a shared buffer.
+    this.server = createServer({ pauseOnConnect: true }, (socket) => this.accept(socket));
     this.engine.shutdownHooks.push(() => void this.close());
   }
 
@@ -84,14 +86,16 @@ export class BrookServer {
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
 
-  private accept(socket: Socket): void {
+  private accept(accepted: Socket): void {
     const engine = this.engine;
     const maxClients = engine.config.num('maxclients');
     if (engine.sessions.size >= maxClients) {
-      socket.end('-ERR max number of clients reached\r\n');
+      accepted.end('-ERR max number of clients reached\r\n');
       return;
     }
     engine.stats.totalConnections++;
+    let conn: Connection | undefined;
+    const { socket, shared } = readShared(accepted, this.server, (d) => conn!.onData(d, shared));
     socket.setNoDelay(true);
     const session = engine.createSession();
     session.authenticated = !engine.config.get('requirepass');
@@ -102,7 +106,7 @@ export class BrookServer {
       kill: () => socket.destroy(),
     };
     Object.assign(session.info, info);
-    const conn = new Connection(socket, session, engine, this.outputLimits, this.log, () => this.connections.delete(socket));
+    conn = new Connection(socket, session, engine, this.outputLimits, this.log, () => this.connections.delete(socket));
     this.connections.set(socket, conn);
   }
 
@@ -144,7 +148,6 @@ class Connection {
       authRequired: () => !session.authenticated,
     });
     session.onPush = (p) => this.push(p);
-    socket.on('data', (d) => this.onData(d));
     socket.on('close', () => this.teardown());
     socket.on('error', () => this.teardown());
   }
@@ -156,7 +159,9 @@ class Connection {
     this.onClose();
   }
 
-  private onData(d: Buffer): void {
+  /** Bytes from the client; `shared`: `d` is the shared read buffer, so what stays unparsed is copied out. */
+  onData(d: Buffer, shared: boolean): void {
+    if (this.closed) return;
     this.parser.push(d);
     const pending = this.parser.pending;
     // CONFIG SET refuses a client-query-buffer-limit under 1 MiB, so a
@@ -167,6 +172,7 @@ class Connection {
       return;
     }
     this.drain();
+    if (shared) this.parser.own();
   }
 
   /**

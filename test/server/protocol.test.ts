@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import fc from 'fast-check';
 import { startBrookInProcess, type InProcessServer } from '../support/brook-server.ts';
-import { RawClient } from '../support/raw-client.ts';
+import { encodeCommand, RawClient } from '../support/raw-client.ts';
 import { startRedis, type RedisProcess } from '../support/redis-server.ts';
 
 let srv: InProcessServer;
@@ -100,6 +100,29 @@ test('10,000 pipelined commands come back in order', async () => {
   assert.equal(replies[0], '$3\r\n1-0\r\n');
   assert.equal(replies[9_999], '$7\r\n10000-0\r\n');
   c.close();
+});
+
+test('a partial request survives other connections reading meanwhile (connections share one read buffer)', async () => {
+  const a = await RawClient.connect(srv.port);
+  const b = await RawClient.connect(srv.port);
+  const half = encodeCommand(['SET', 'shared:a', 'hello']);
+  // A's request stops mid-value; B's reads then fill the buffer with other bytes.
+  const first = a.sendRaw(half.slice(0, half.length - 4), 0);
+  await first;
+  await new Promise((r) => setTimeout(r, 30));
+  for (let i = 0; i < 20; i++) assert.equal(await b.call(['SET', `shared:b${i}`, 'z'.repeat(200)]), '+OK\r\n');
+  assert.deepEqual(await a.sendRaw(half.slice(half.length - 4) + encodeCommand(['GET', 'shared:a']), 2), ['+OK\r\n', '$5\r\nhello\r\n']);
+
+  // A blocked command holds back what was pipelined after it, a partial request included, while B reads.
+  const blocked = a.sendRaw(encodeCommand(['BLPOP', 'shared:q', '0']) + encodeCommand(['GET', 'shared:a']) + '*2\r\n$3\r\nGET\r\n$8\r\nshared', 3);
+  await new Promise((r) => setTimeout(r, 30));
+  for (let i = 0; i < 20; i++) assert.equal(await b.call(['GET', `shared:b${i}`]), `$200\r\n${'z'.repeat(200)}\r\n`);
+  assert.equal(await b.call(['RPUSH', 'shared:q', 'x']), ':1\r\n');
+  const rest = a.sendRaw(':a\r\n', 0);
+  await rest;
+  assert.deepEqual(await blocked, ['*2\r\n$8\r\nshared:q\r\n$1\r\nx\r\n', '$5\r\nhello\r\n', '$5\r\nhello\r\n']);
+  a.close();
+  b.close();
 });
 
 test('HELLO 3 switches the connection to RESP3 maps; HELLO 4 is refused', async () => {
