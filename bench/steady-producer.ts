@@ -10,25 +10,44 @@
  * (`<BENCH_NAME>-warm`): the measured messages do not pay for the new
  * process's first compilations.
  */
+import { pathToFileURL } from 'node:url';
 import { connect } from '../src/client/index.ts';
 import { Producer, topic } from '../src/queue/index.ts';
 
-const conn = await connect(process.env.BENCH_URL!);
-const name = process.env.BENCH_NAME!;
-const rate = Number(process.env.BENCH_RATE);
-
-async function steady(producer: Producer<{ at: number }>, total: number): Promise<void> {
-  const sends: Promise<unknown>[] = [];
+/**
+ * Send `total` messages at `rate` per second, each on its own and on
+ * schedule (open loop), each carrying its send time in µs. Sends are
+ * counted, not kept: nothing per message stays alive for the garbage
+ * collector. Resolves when every send has its reply.
+ */
+export async function steadySends(producer: Producer<{ at: number }>, rate: number, total: number): Promise<void> {
+  let open = 0;
+  let failed: unknown;
+  const settled = () => void open--;
+  const fail = (e: unknown) => {
+    failed = e;
+    open--;
+  };
   const start = performance.now();
   for (let sent = 0; sent < total; ) {
     const due = Math.min(total, Math.floor(((performance.now() - start) / 1000) * rate));
-    for (; sent < due; sent++) sends.push(producer.send({ at: Number(process.hrtime.bigint() / 1000n) }));
+    for (; sent < due; sent++) {
+      open++;
+      producer.send({ at: Number(process.hrtime.bigint() / 1000n) }).then(settled, fail);
+    }
     await new Promise((r) => setTimeout(r, 1));
   }
-  await Promise.all(sends);
+  while (open > 0) await new Promise((r) => setTimeout(r, 1));
+  if (failed !== undefined) throw failed;
 }
 
-const warmMs = Number(process.env.BENCH_WARM_MS ?? 1000);
-if (warmMs > 0) await steady(new Producer(topic<{ at: number }>({ name: `${name}-warm` }), { connection: conn }), Math.round((rate * warmMs) / 1000));
-await steady(new Producer(topic<{ at: number }>({ name }), { connection: conn }), Number(process.env.BENCH_TOTAL));
-await conn.close();
+// Run as a process (bench/queue.ts spawns it); imported, it only lends steadySends.
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const conn = await connect(process.env.BENCH_URL!);
+  const name = process.env.BENCH_NAME!;
+  const rate = Number(process.env.BENCH_RATE);
+  const warmMs = Number(process.env.BENCH_WARM_MS ?? 1000);
+  if (warmMs > 0) await steadySends(new Producer(topic<{ at: number }>({ name: `${name}-warm` }), { connection: conn }), rate, Math.round((rate * warmMs) / 1000));
+  await steadySends(new Producer(topic<{ at: number }>({ name }), { connection: conn }), rate, Number(process.env.BENCH_TOTAL));
+  await conn.close();
+}
