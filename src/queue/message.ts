@@ -29,6 +29,9 @@ export interface RawFields {
   readonly all: Record<string, string>;
 }
 
+/** The headers of a message that has none: one frozen object, not a new one per message. */
+const NO_HEADERS: Record<string, string> = Object.freeze({});
+
 export function decodeFields(fields: string[]): RawFields {
   let payloadText: string | undefined;
   let key: string | undefined;
@@ -39,12 +42,12 @@ export function decodeFields(fields: string[]): RawFields {
     else if (f === 'k') key = fields[i + 1];
     else if (f === 'h') headersText = fields[i + 1];
   }
-  let headers: Record<string, string> = {};
+  let headers: Record<string, string> = NO_HEADERS;
   if (headersText !== undefined) {
     try {
       headers = JSON.parse(headersText) as Record<string, string>;
     } catch {
-      headers = {};
+      headers = NO_HEADERS;
     }
   }
   return new Fields(fields, payloadText, key, headers);
