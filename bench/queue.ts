@@ -3,19 +3,14 @@
  * against, in the same run: a hand-written ioredis XREADGROUP/XACK loop and
  * BullMQ (addBulk + a no-op Worker); also brook on the embedded backend.
  * Each with one consumer in this process and with 4 consumer processes
- * (bench/queue-worker.ts). Every throughput figure is the median of 3 runs
- * after a warm-up run, so JIT warm-up does not decide the ratio. Then
- * produce -> handler latency at a steady 5,000 msg/s (each message sent on
- * its own, on schedule, whether or not earlier ones were handled): p50/p99
- * on Redis with the producer in a process of its own and then in this
- * process (one busy process fewer on a small machine), each against the
- * loop as the consumer (BENCH_LATENCY_ROUNDS alternating rounds, default
- * 3, medians reported); on the embedded backend.
+ * (bench/_queue-worker.ts). Every figure is the median of 3 runs after a
+ * warm-up run, so JIT warm-up does not decide the ratio. Latency at a steady
+ * rate is bench/queue-latency.ts (a process of its own: the heap this
+ * bench's bursts leave behind would weigh on it).
  *
- *   node --import tsx bench/queue.ts        (BENCH_SCALE scales the counts;
- *                                           BENCH_ONLY=throughput|latency runs one part)
+ *   node --import tsx bench/queue.ts        (BENCH_SCALE scales the counts)
  *
- * Targets (issue 4): >= 0.7x the hand-written loop, >= 5x BullMQ, p99 <= 2 ms.
+ * Targets (issue 4): >= 0.7x the hand-written loop, >= 5x BullMQ.
  *
  * BullMQ is not a dependency (its lock entries name platform binaries this
  * project's registry lacks, which breaks `npm ci`): install it for the run
@@ -28,7 +23,6 @@ import { Redis } from 'ioredis';
 import { connect, type Connection } from '../src/client/index.ts';
 import { Consumer, Producer, topic } from '../src/queue/index.ts';
 import { startRedis } from '../test/support/redis-server.ts';
-import { steadySends } from './steady-producer.ts';
 import { opsPerSec, ratio, report } from './_support.ts';
 
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
@@ -135,7 +129,7 @@ async function processes(kind: 'brook' | 'loop' | 'bullmq', url: string, name: s
   let ready = 0;
   let onChange!: () => void;
   const children = counts.map((_, i) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/queue-worker.ts'], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/_queue-worker.ts'], {
       env: { ...process.env, BENCH_KIND: kind, BENCH_URL: url, BENCH_NAME: name },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
@@ -168,106 +162,11 @@ async function median(run: (name: string, n: number) => Promise<number>, prefix:
   return ms.sort((a, b) => a - b)[1];
 }
 
-/** Latency rounds (BENCH_LATENCY_ROUNDS, default 3): each brook then the loop, for 2 s each. */
-const ROUNDS = Math.max(1, Number(process.env.BENCH_LATENCY_ROUNDS ?? 3));
-
-const mid = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1];
-
-/**
- * ROUNDS alternating runs of brook's consumer and the loop: the medians of
- * their p50 and p99, and each round's p99 (one 2 s run on a small shared
- * machine can be off by a factor of several, for either consumer).
- */
-async function latencyRounds(conn: Connection, name: string, producerUrl?: string): Promise<Record<string, number | number[]>> {
-  const brook: Array<{ p50: number; p99: number }> = [];
-  const loop: typeof brook = [];
-  for (let i = 0; i < ROUNDS; i++) {
-    brook.push(await latency(conn, `${name}-${i}`, 2 * SCALE, producerUrl));
-    loop.push(await latency(conn, `${name}-loop-${i}`, 2 * SCALE, producerUrl, redis.url));
-  }
-  return {
-    rounds: ROUNDS, p50: mid(brook.map((r) => r.p50)), p99: mid(brook.map((r) => r.p99)), p99_each: brook.map((r) => r.p99),
-    loop_p50: mid(loop.map((r) => r.p50)), loop_p99: mid(loop.map((r) => r.p99)), loop_p99_each: loop.map((r) => r.p99),
-  };
-}
-
-let stopLoop = false;
-
-/** The anchor for latency: the hand-written ioredis XREADGROUP (COUNT 16) / XACK loop as the consumer. */
-async function loopConsumer(url: string, stream: string, onMessage: (at: number) => void): Promise<void> {
-  stopLoop = false;
-  const r = new Redis(url);
-  await r.xgroup('CREATE', stream, 'g', '$', 'MKSTREAM');
-  while (!stopLoop) {
-    const res = (await r.xreadgroup('GROUP', 'g', 'c', 'COUNT', 16, 'BLOCK', 100, 'STREAMS', stream, '>')) as Array<[string, Array<[string, string[]]>]> | null;
-    if (!res) continue;
-    const ids = res[0][1].map(([id, fields]) => {
-      onMessage((JSON.parse(fields[1]) as { at: number }).at);
-      return id;
-    });
-    await r.xack(stream, 'g', ...ids);
-  }
-  r.disconnect();
-}
-
-/**
- * Produce -> handler latency at a steady 5,000 msg/s. With `producerUrl`
- * the producer is its own process (bench/steady-producer.ts), as in a
- * deployment with separate producer and consumer services; without it the
- * producer runs in this process (the embedded backend always). `loopUrl`
- * makes the consumer the hand-written ioredis loop instead of brook's.
- */
-async function latency(conn: Connection, name: string, seconds: number, producerUrl?: string, loopUrl?: string): Promise<{ p50: number; p99: number; n: number }> {
-  const url = producerUrl;
-  const loop = loopUrl !== undefined;
-  const t = topic<{ at: number }>({ name });
-  const rate = 5000;
-  const total = Math.round(rate * seconds);
-  // Preallocated, and sends are counted rather than kept: the bench itself
-  // keeps nothing alive per message for the garbage collector to copy.
-  const lat = new Float64Array(total);
-  let handled = 0;
-  const nowUs = () => Number(process.hrtime.bigint() / 1000n);
-  const record = (at: number) => {
-    if (handled < total) lat[handled++] = (nowUs() - at) / 1000;
-  };
-  const c = loop ? null : new Consumer(t, { connection: conn, group: 'g', concurrency: 16, blockMs: 100, startId: '$' });
-  const running = c ? c.run(async (m) => record(m.payload.at)) : loopConsumer(loopUrl!, t.stream(0), record);
-  await new Promise((r) => setTimeout(r, 200));
-  if (url) {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/steady-producer.ts'], {
-      env: { ...process.env, BENCH_URL: url, BENCH_NAME: name, BENCH_RATE: String(rate), BENCH_TOTAL: String(total) },
-      stdio: ['ignore', 'inherit', 'inherit'],
-    });
-    await new Promise((r) => child.once('exit', r));
-  } else {
-    await steadySends(new Producer(t, { connection: conn }), rate, total);
-  }
-  while (handled < total) await new Promise((r) => setTimeout(r, 10));
-  if (c) await c.stop();
-  else stopLoop = true;
-  await running;
-  lat.sort();
-  const q = (p: number) => Math.round(lat[Math.min(total - 1, Math.floor(total * p))] * 100) / 100;
-  return { p50: q(0.5), p99: q(0.99), n: total };
-}
-
-const only = process.env.BENCH_ONLY; // 'throughput' or 'latency' runs just that part
 const redis = await startRedis();
 try {
   const conn = await connect(redis.url);
   const embedded = await connect('brook://memory');
-  if (only !== 'latency') await throughput(conn, embedded);
-  if (only !== 'throughput') {
-    await latency(conn, 'latency-warm', 1, redis.url);
-    report({ bench: 'queue', backend: 'redis-server', kind: 'latency-at-5000-per-s', producer: 'own process', ...(await latencyRounds(conn, 'latency', redis.url)), unit: 'ms', target_p99: 2 });
-    // The same with the producer in this process: one busy process fewer on the machine.
-    await latency(conn, 'latency-sp-warm', 1);
-    report({ bench: 'queue', backend: 'redis-server', kind: 'latency-at-5000-per-s', producer: 'same process', ...(await latencyRounds(conn, 'latency-sp')), unit: 'ms', target_p99: 2 });
-    await latency(embedded, 'latency-warm', 1);
-    const elat = await latency(embedded, 'latency', 2 * SCALE);
-    report({ bench: 'queue', backend: 'embedded', kind: 'latency-at-5000-per-s', producer: 'same process', ...elat, unit: 'ms' });
-  }
+  await throughput(conn, embedded);
   await conn.close();
   await embedded.close();
 } finally {

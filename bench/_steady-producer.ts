@@ -1,5 +1,5 @@
 /**
- * A producer process for bench/queue.ts's latency run: sends BENCH_TOTAL
+ * A producer process for bench/queue-latency.ts: sends BENCH_TOTAL
  * messages to topic BENCH_NAME on BENCH_URL at a steady BENCH_RATE per
  * second, each on its own (open loop: on schedule, whatever the replies do),
  * each carrying its send time on the monotonic clock that every process on
