@@ -336,8 +336,9 @@ export class Consumer<T> {
       // A handler that finishes queues its ack: wait for that too.
       for (;;) {
         this.pump();
-        if (this.work.size === 0 && this.queued.length === this.queuedAt && this.ackBatch === null) break;
+        if (this.work.size === 0 && this.fastRunning === 0 && this.queued.length === this.queuedAt && this.ackBatch === null) break;
         if (this.work.size > 0) await Promise.allSettled([...this.work]);
+        else if (this.fastRunning > 0) await new Promise<void>((r) => (this.fastIdle = r));
         else await new Promise((r) => setImmediate(r)); // an ack batch flushes in this turn's check phase
       }
       await this.reader?.close();
@@ -499,11 +500,32 @@ export class Consumer<T> {
       return this.startSlow(e, k, err);
     }
     if (r !== undefined && typeof (r as PromiseLike<void>).then === 'function') {
-      // Promise.resolve returns a native promise as it is.
-      this.track(Promise.resolve(r).then(() => this.handled(e, k), (err: unknown) => this.startSlow(e, k, err)));
+      // Counted, not kept in `work`: no promise per message for stop() to
+      // hold. Promise.resolve returns a native promise as it is (a thenable
+      // gets one that settles once).
+      this.fastRunning++;
+      Promise.resolve(r).then(
+        () => this.fastSettled(e, k, false, undefined),
+        (err: unknown) => this.fastSettled(e, k, true, err),
+      );
     } else {
       this.handled(e, k);
     }
+  }
+
+  /** Fast-path handlers whose promise has not settled; stop() waits for them through `fastIdle`. */
+  private fastRunning = 0;
+  private fastIdle: (() => void) | null = null;
+
+  /** A fast-path handler's promise settled: on to its ack, or to the general path with its error. */
+  private fastSettled(e: Entry, k: string, failed: boolean, err: unknown): void {
+    if (--this.fastRunning === 0 && this.fastIdle !== null) {
+      const idle = this.fastIdle;
+      this.fastIdle = null;
+      idle();
+    }
+    if (failed) this.startSlow(e, k, err);
+    else this.handled(e, k);
   }
 
   /** Keep `p` in `work` (what stop() waits for) until it settles. */
