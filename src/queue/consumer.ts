@@ -31,11 +31,11 @@
 import { hostname } from 'node:os';
 import type { Arg, Connection, Reply } from '../client/connection.ts';
 import { isRedisReplyError } from '../client/errors.ts';
-import { defineScript } from '../client/script.ts';
 import { deadLetterBatch } from './dead-letters.ts';
 import { promoteDue } from './delayed.ts';
 import { badOption } from './errors.ts';
 import { EventChannel, type ConsumerEvent } from './events.ts';
+import { AckBatch, ackOrTouchIfOwned } from './acks.ts';
 import { decodeFields, type Message } from './message.ts';
 import { OrderedRunner, type TakenEntry } from './ordered.ts';
 import { validate } from './standard-schema.ts';
@@ -92,77 +92,6 @@ export interface ConsumerOptions {
 
 type Resolved = Required<ConsumerOptions>;
 
-/**
- * KEYS stream. ARGV group, consumer, 'ack' | 'touch', lowest id, highest id, ids...
- * For the ids this consumer still owns: XACK them, or XCLAIM them to itself
- * (resetting their idle time). Replies the others as a flat list of id,
- * owner ('' if no longer pending). Redis lets any member ack any entry;
- * this is what keeps a paused "zombie" from acking a message another
- * consumer took. One XPENDING over the ids' range, filtered to this
- * consumer, settles the usual case (all still owned); only the rest are
- * looked up one by one. The ids come sorted: when the range holds exactly
- * them, an ack is one XACK of ARGV as it is (no Lua table per id).
- */
-const OWNED_ACK_OR_TOUCH = defineScript(
-  'brook-owned-ack-or-touch',
-  1,
-  `local n = #ARGV - 5
-local limit = n + 64
-local mine = {}
-local range = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[4], ARGV[5], limit, ARGV[2])
-if #range == n and ARGV[3] == 'ack' then
-  local same = true
-  for i = 1, n do
-    if range[i][1] ~= ARGV[i + 5] then same = false break end
-  end
-  if same then
-    redis.call('XACK', KEYS[1], ARGV[1], unpack(ARGV, 6))
-    return {}
-  end
-end
-for _, e in ipairs(range) do mine[e[1]] = true end
-local complete = #range < limit
-local owned, lost = {}, {}
-for i = 6, #ARGV do
-  local id = ARGV[i]
-  if mine[id] then
-    owned[#owned + 1] = id
-  else
-    local p = redis.call('XPENDING', KEYS[1], ARGV[1], id, id, 1)
-    if not complete and p[1] and p[1][2] == ARGV[2] then
-      owned[#owned + 1] = id
-    else
-      lost[#lost + 1] = id
-      lost[#lost + 1] = p[1] and p[1][2] or ''
-    end
-  end
-end
-if #owned > 0 then
-  local args
-  if ARGV[3] == 'ack' then args = {'XACK', KEYS[1], ARGV[1]} else args = {'XCLAIM', KEYS[1], ARGV[1], ARGV[2], '0'} end
-  for _, id in ipairs(owned) do args[#args + 1] = id end
-  if ARGV[3] ~= 'ack' then args[#args + 1] = 'JUSTID' end
-  redis.call(unpack(args))
-end
-return lost`,
-);
-
-/** Whether `ids` are in ascending stream ID order (usually: handlers finish in the order read). */
-function isSorted(ids: string[]): boolean {
-  for (let i = 1; i < ids.length; i++) if (compareIds(ids[i - 1], ids[i]) > 0) return false;
-  return true;
-}
-
-/** -1, 0 or 1: stream ID order ("ms-seq", both unsigned decimal). */
-function compareIds(a: string, b: string): number {
-  const i = a.indexOf('-');
-  const j = b.indexOf('-');
-  if (i !== j) return i < j ? -1 : 1;
-  if (a.length === b.length) return a < b ? -1 : a > b ? 1 : 0; // same digit counts: text order is number order
-  const ms = a.slice(0, i) < b.slice(0, j) ? -1 : a.slice(0, i) > b.slice(0, j) ? 1 : 0;
-  return ms !== 0 ? ms : a.length < b.length ? -1 : 1;
-}
-
 function withDefaults(o: ConsumerOptions): Resolved {
   if (!o?.connection) badOption('Consumer needs a connection');
   if (!o.group) badOption('Consumer needs a group name');
@@ -212,48 +141,6 @@ type Entry = TakenEntry;
 
 /** Where COUNT's value sits in a read's arguments. */
 const READ_COUNT_AT = 5;
-
-/**
- * Acks waiting for the next flush (one per event-loop turn): ids by
- * partition (parallel arrays: a batch rarely spans more than a few), the
- * in-flight keys the flush settles (entries of the fast path), and the
- * waiters of the general path, who learn how the flush went.
- */
-class AckBatch {
-  readonly partitions: number[] = [];
-  readonly ids: string[][] = [];
-  readonly settle: string[] = [];
-  private waiters: Array<[() => void, (e: unknown) => void]> | null = null;
-  private outcome: { error: unknown } | null | undefined;
-
-  add(partition: number, id: string): void {
-    const i = this.partitions.indexOf(partition);
-    if (i >= 0) this.ids[i].push(id);
-    else {
-      this.partitions.push(partition);
-      this.ids.push([id]);
-    }
-  }
-
-  /** Resolves when the flush succeeded, rejects with its error. */
-  done(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const o = this.outcome;
-      if (o === undefined) (this.waiters ??= []).push([resolve, reject]);
-      else if (o === null) resolve();
-      else reject(o.error);
-    });
-  }
-
-  finish(error: { error: unknown } | null): void {
-    this.outcome = error;
-    for (const [resolve, reject] of this.waiters ?? []) {
-      if (error === null) resolve();
-      else reject(error.error);
-    }
-    this.waiters = null;
-  }
-}
 
 export class Consumer<T> {
   readonly options: Resolved;
@@ -648,18 +535,18 @@ export class Consumer<T> {
     this.ackBatch = null;
     this.track(
       this.flushAcks(batch).then(
-        () => this.flushed(batch, null),
+        () => this.flushed(batch, false, undefined),
         (error: unknown) => {
           if (batch.settle.length > 0) this.fail(error); // once for the fast path's entries (they stay pending and are retried); process() gets it itself
-          this.flushed(batch, { error });
+          this.flushed(batch, true, error);
         },
       ),
     );
   };
 
-  private flushed(batch: AckBatch, error: { error: unknown } | null): void {
+  private flushed(batch: AckBatch, failed: boolean, error: unknown): void {
     for (const k of batch.settle) this.inFlight.delete(k);
-    batch.finish(error);
+    batch.finish(failed, error);
     this.nudge();
   }
 
@@ -670,19 +557,12 @@ export class Consumer<T> {
     return Promise.all(partitions.map((p, i) => this.ifOwned('ack', p, ids[i])));
   }
 
-  /** Run OWNED_ACK_OR_TOUCH; emits `lost` for each id this consumer no longer owns. */
+  /** ackOrTouchIfOwned for one partition; emits `lost` for each id this consumer no longer owns. */
   private async ifOwned(mode: 'ack' | 'touch', partition: number, ids: string[]): Promise<void> {
-    for (let i = 0; i < ids.length; i += 500) {
-      const chunk = ids.length <= 500 ? ids : ids.slice(i, i + 500);
-      if (!isSorted(chunk)) chunk.sort(compareIds);
-      const lo = chunk[0];
-      const hi = chunk[chunk.length - 1];
-      const r = (await this.conn.script(OWNED_ACK_OR_TOUCH, [this.topic.stream(partition)], [this.options.group, this.name, mode, lo, hi, ...chunk])) as string[];
-      for (let k = 0; k < r.length; k += 2) {
-        this.events.emit({ type: 'lost', id: r[k], partition, owner: r[k + 1] === '' ? null : r[k + 1] });
-      }
-    }
+    const lost = await ackOrTouchIfOwned(this.conn, this.topic.stream(partition), this.options.group, this.name, mode, ids);
+    for (const [id, owner] of lost) this.events.emit({ type: 'lost', id, partition, owner });
   }
+
 
   /** Delay before the next delivery after `deliveries` failed ones. */
   backoff(deliveries: number): number {

@@ -1,0 +1,147 @@
+/**
+ * The consumer's acks: the ownership-checked ack (or touch) script, and the
+ * batch that gathers one event-loop turn's acks for it.
+ */
+import type { Connection } from '../client/connection.ts';
+import { defineScript } from '../client/script.ts';
+
+/**
+ * KEYS stream. ARGV group, consumer, 'ack' | 'touch', lowest id, highest id, ids...
+ * For the ids this consumer still owns: XACK them, or XCLAIM them to itself
+ * (resetting their idle time). Replies the others as a flat list of id,
+ * owner ('' if no longer pending). Redis lets any member ack any entry;
+ * this is what keeps a paused "zombie" from acking a message another
+ * consumer took. One XPENDING over the ids' range, filtered to this
+ * consumer, settles the usual case (all still owned); only the rest are
+ * looked up one by one. The ids come sorted: when the range holds exactly
+ * them, an ack is one XACK of ARGV as it is (no Lua table per id).
+ */
+const OWNED_ACK_OR_TOUCH = defineScript(
+  'brook-owned-ack-or-touch',
+  1,
+  `local n = #ARGV - 5
+local limit = n + 64
+local mine = {}
+local range = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[4], ARGV[5], limit, ARGV[2])
+if #range == n and ARGV[3] == 'ack' then
+  local same = true
+  for i = 1, n do
+    if range[i][1] ~= ARGV[i + 5] then same = false break end
+  end
+  if same then
+    redis.call('XACK', KEYS[1], ARGV[1], unpack(ARGV, 6))
+    return {}
+  end
+end
+for _, e in ipairs(range) do mine[e[1]] = true end
+local complete = #range < limit
+local owned, lost = {}, {}
+for i = 6, #ARGV do
+  local id = ARGV[i]
+  if mine[id] then
+    owned[#owned + 1] = id
+  else
+    local p = redis.call('XPENDING', KEYS[1], ARGV[1], id, id, 1)
+    if not complete and p[1] and p[1][2] == ARGV[2] then
+      owned[#owned + 1] = id
+    else
+      lost[#lost + 1] = id
+      lost[#lost + 1] = p[1] and p[1][2] or ''
+    end
+  end
+end
+if #owned > 0 then
+  local args
+  if ARGV[3] == 'ack' then args = {'XACK', KEYS[1], ARGV[1]} else args = {'XCLAIM', KEYS[1], ARGV[1], ARGV[2], '0'} end
+  for _, id in ipairs(owned) do args[#args + 1] = id end
+  if ARGV[3] ~= 'ack' then args[#args + 1] = 'JUSTID' end
+  redis.call(unpack(args))
+end
+return lost`,
+);
+
+/** Whether `ids` are in ascending stream ID order (usually: handlers finish in the order read). */
+function isSorted(ids: string[]): boolean {
+  for (let i = 1; i < ids.length; i++) if (compareIds(ids[i - 1], ids[i]) > 0) return false;
+  return true;
+}
+
+/** -1, 0 or 1: stream ID order ("ms-seq", both unsigned decimal). */
+function compareIds(a: string, b: string): number {
+  const i = a.indexOf('-');
+  const j = b.indexOf('-');
+  if (i !== j) return i < j ? -1 : 1;
+  if (a.length === b.length) return a < b ? -1 : a > b ? 1 : 0; // same digit counts: text order is number order
+  const ms = a.slice(0, i) < b.slice(0, j) ? -1 : a.slice(0, i) > b.slice(0, j) ? 1 : 0;
+  return ms !== 0 ? ms : a.length < b.length ? -1 : 1;
+}
+
+/**
+ * Ack (or touch: XCLAIM to itself, resetting the idle time) the `ids` of
+ * `stream` that `consumer` of `group` still owns, in chunks of 500, one
+ * atomic script call each. Returns the others with their owner now (null:
+ * no longer pending).
+ */
+export async function ackOrTouchIfOwned(
+  conn: Connection,
+  stream: string,
+  group: string,
+  consumer: string,
+  mode: 'ack' | 'touch',
+  ids: string[],
+): Promise<Array<[string, string | null]>> {
+  const lost: Array<[string, string | null]> = [];
+  for (let i = 0; i < ids.length; i += 500) {
+    const chunk = ids.length <= 500 ? ids : ids.slice(i, i + 500);
+    if (!isSorted(chunk)) chunk.sort(compareIds);
+    const lo = chunk[0];
+    const hi = chunk[chunk.length - 1];
+    const r = (await conn.script(OWNED_ACK_OR_TOUCH, [stream], [group, consumer, mode, lo, hi, ...chunk])) as string[];
+    for (let k = 0; k < r.length; k += 2) lost.push([r[k], r[k + 1] === '' ? null : r[k + 1]]);
+  }
+  return lost;
+}
+
+/**
+ * Acks waiting for the consumer's next flush (one per event-loop turn):
+ * ids by partition (parallel arrays: a batch rarely spans more than a
+ * few), the in-flight keys the flush settles (messages of the handler fast
+ * path), and the waiters of the general path, who learn how the flush went.
+ */
+export class AckBatch {
+  readonly partitions: number[] = [];
+  readonly ids: string[][] = [];
+  readonly settle: string[] = [];
+  private waiters: Array<[() => void, (e: unknown) => void]> = [];
+  private state: 'pending' | 'acked' | 'failed' = 'pending';
+  private error: unknown;
+
+  add(partition: number, id: string): void {
+    const i = this.partitions.indexOf(partition);
+    if (i >= 0) this.ids[i].push(id);
+    else {
+      this.partitions.push(partition);
+      this.ids.push([id]);
+    }
+  }
+
+  /** Resolves when the flush acked (or reported lost) the ids, rejects with its error. */
+  done(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (this.state === 'pending') this.waiters.push([resolve, reject]);
+      else if (this.state === 'acked') resolve();
+      else reject(this.error);
+    });
+  }
+
+  /** The flush is over: settle the waiters. */
+  finish(failed: boolean, error: unknown): void {
+    this.state = failed ? 'failed' : 'acked';
+    this.error = error;
+    for (const [resolve, reject] of this.waiters) {
+      if (failed) reject(error);
+      else resolve();
+    }
+    this.waiters = [];
+  }
+}
