@@ -74,6 +74,26 @@ for (const b of backends) {
       assert.equal(((await conn.send(['XPENDING', t.stream(0), 'g'])) as unknown[])[0], 0);
     });
 
+    test('a payload JSON cannot encode is refused by send() with a rejection, nothing is added', async () => {
+      const t = fresh<unknown>();
+      const producer = new Producer(t, { connection: conn });
+      const cycle: Record<string, unknown> = {};
+      cycle.self = cycle;
+      let threw = false;
+      const sent = (() => {
+        try {
+          return producer.send({ n: 1n });
+        } catch {
+          threw = true;
+          return Promise.resolve();
+        }
+      })();
+      assert.equal(threw, false, 'a rejection, not a synchronous throw');
+      await assert.rejects(sent, TypeError);
+      await assert.rejects(producer.send(cycle), TypeError);
+      assert.equal(await conn.send(['EXISTS', t.stream(0)]), 0);
+    });
+
     test('a failing message is retried with backoff and dead-lettered after exactly maxDeliveries', async () => {
       const t = fresh(Order);
       const producer = new Producer(t, { connection: conn });
