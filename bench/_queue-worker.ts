@@ -3,12 +3,14 @@
  * says what it runs on BENCH_URL: 'brook' (a Consumer of topic BENCH_NAME,
  * group g), 'loop' (the hand-written ioredis XREADGROUP/XACK loop on stream
  * BENCH_NAME) or 'bullmq' (a no-op Worker of queue BENCH_NAME). It prints
- * `ready` once it reads, then its handled count whenever it changed (every
+ * `ready` once it is set up (brook: its `started` event; the loop: its
+ * connection open, its first read following at once), then its handled count whenever it changed (every
  * 10 ms), and stops on SIGTERM.
  */
 import { Redis } from 'ioredis';
 import { connect } from '../src/client/index.ts';
 import { Consumer, topic } from '../src/queue/index.ts';
+import { untilStarted } from './_support.ts';
 
 const url = process.env.BENCH_URL!;
 const name = process.env.BENCH_NAME!;
@@ -23,7 +25,9 @@ switch (process.env.BENCH_KIND) {
   case 'brook': {
     const conn = await connect(url);
     const c = new Consumer(topic({ name }), { connection: conn, group: 'g', concurrency: 100, blockMs: 100, startId: '$' });
+    const started = untilStarted(c);
     const running = c.run(() => void handled++);
+    await started;
     stop = async () => {
       await c.stop();
       await running;
@@ -33,6 +37,7 @@ switch (process.env.BENCH_KIND) {
   }
   case 'loop': {
     const r = new Redis(url);
+    await r.ping(); // open before `ready`; its first read follows at once
     let stopping = false;
     const consumer = `c${process.pid}`;
     const running = (async () => {

@@ -31,3 +31,14 @@ export function opsPerSec(n: number, ms: number): number {
 export function ratio(a: number, b: number): number {
   return Math.round((a / b) * 100) / 100;
 }
+
+/** Resolve when `c` emits `started` (its group and reading connection are set up). */
+export function untilStarted(c: { events: { on(listener: (e: { type: string }) => void): () => void } }): Promise<void> {
+  return new Promise((resolve) => {
+    const off = c.events.on((e) => {
+      if (e.type !== 'started') return;
+      off();
+      resolve();
+    });
+  });
+}

@@ -23,7 +23,7 @@ import { Redis } from 'ioredis';
 import { connect, type Connection } from '../src/client/index.ts';
 import { Consumer, Producer, topic } from '../src/queue/index.ts';
 import { startRedis } from '../test/support/redis-server.ts';
-import { opsPerSec, ratio, report } from './_support.ts';
+import { opsPerSec, ratio, report, untilStarted } from './_support.ts';
 
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
 const N = Math.round(50_000 * SCALE);
@@ -36,10 +36,13 @@ async function brookRun(conn: Connection, name: string, n: number): Promise<numb
   let handled = 0;
   let done!: () => void;
   const finished = new Promise<void>((r) => (done = r));
-  const start = performance.now();
+  // The clock starts once the consumer is set up, as the anchors' do.
+  const started = untilStarted(c);
   const running = c.run(async () => {
     if (++handled === n) done();
   });
+  await started;
+  const start = performance.now();
   await produceBrook(producer, n);
   await finished;
   const ms = performance.now() - start;
@@ -64,6 +67,7 @@ async function ioredisLoop(url: string, stream: string, n: number): Promise<numb
   const r = new Redis(url);
   const reader = new Redis(url);
   await r.xgroup('CREATE', stream, 'g', '$', 'MKSTREAM');
+  await reader.ping(); // the reader's connection is open before the clock starts
   const start = performance.now();
   const consume = (async () => {
     let handled = 0;
