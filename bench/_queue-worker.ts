@@ -4,8 +4,8 @@
  * group g), 'loop' (the hand-written ioredis XREADGROUP/XACK loop on stream
  * BENCH_NAME) or 'bullmq' (a no-op Worker of queue BENCH_NAME). It prints
  * `ready` once it is set up (brook: its `started` event; the loop: its
- * connection open, its first read following at once), then its handled count whenever it changed (every
- * 10 ms), and stops on SIGTERM.
+ * connection open, its first read following at once), then its handled
+ * count whenever it changed (every 10 ms), and stops on SIGTERM.
  */
 import { Redis } from 'ioredis';
 import { connect } from '../src/client/index.ts';
