@@ -15,11 +15,13 @@ export interface Message<T> {
   readonly deliveries: number;
 }
 
-export function encodeFields(payload: unknown, key?: string, headers?: Record<string, string>): string[] {
-  const f = ['p', JSON.stringify(payload)];
+/** The fields of a message, appended to `into` (a command being built) or to a new array. */
+export function encodeFields<A extends unknown[] = string[]>(payload: unknown, key?: string, headers?: Record<string, string>, into?: A): A {
+  const f = (into ?? []) as unknown[];
+  f.push('p', JSON.stringify(payload));
   if (key !== undefined) f.push('k', key);
   if (headers !== undefined && Object.keys(headers).length > 0) f.push('h', JSON.stringify(headers));
-  return f;
+  return f as A;
 }
 
 export interface RawFields {

@@ -88,16 +88,11 @@ export class Producer<T> {
 
   private xadd(partition: number, payload: T, key: string | undefined, headers: Record<string, string> | undefined): Arg[] {
     const o = this.options;
-    const stream = this.topic.stream(partition);
-    if (o.maxLen === undefined && o.maxAgeMs === undefined && key === undefined && headers === undefined) {
-      return ['XADD', stream, '*', 'p', JSON.stringify(payload)]; // encodeFields' layout, without the copy
-    }
-    const args: Arg[] = ['XADD', stream];
+    const args: Arg[] = ['XADD', this.topic.stream(partition)];
     if (o.maxLen !== undefined) args.push('MAXLEN', '~', o.maxLen);
     else if (o.maxAgeMs !== undefined) args.push('MINID', '~', Math.max(0, Date.now() - o.maxAgeMs));
     args.push('*');
-    for (const f of encodeFields(payload, key, headers)) args.push(f);
-    return args;
+    return encodeFields(payload, key, headers, args); // the fields go straight into the command
   }
 
   /** Send one message (inside an OpenTelemetry `send` span; its context goes in the headers). */
