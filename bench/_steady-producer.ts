@@ -41,7 +41,7 @@ export async function steadySends(producer: Producer<{ at: number }>, rate: numb
   if (failed !== undefined) throw failed;
 }
 
-// Run as a process (bench/queue.ts spawns it); imported, it only lends steadySends.
+// Run as a process (bench/queue-latency.ts spawns it); imported, it only lends steadySends.
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const conn = await connect(process.env.BENCH_URL!);
   const name = process.env.BENCH_NAME!;
