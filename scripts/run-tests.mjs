@@ -23,9 +23,12 @@ if (files.length === 0) {
   console.error('no test files found');
   process.exit(1);
 }
+// --test-force-exit: a test file's process ends once its tests are done, even
+// if a failed test left something running (a consumer, a reconnecting
+// client), so a failure reports instead of hanging the run.
 const res = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', ...extra, ...files],
+  ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', '--test-force-exit', ...extra, ...files],
   { stdio: 'inherit' },
 );
 process.exit(res.status ?? 1);

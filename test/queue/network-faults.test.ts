@@ -136,7 +136,12 @@ test('cuts, stalls longer than blockMs and refused reconnects while messages flo
     // Resume: from the fault's end to the next message handled (the producer keeps sending).
     const end = Date.now();
     if (!producerDone) {
-      await until(() => lastHandledAt > end, 30_000, `handling to resume after ${fault}`);
+      await until(() => lastHandledAt > end, 30_000, `handling to resume after ${fault}`).catch(async (e: Error) => {
+        // Say where it stopped: the producer, the consumers, or the group.
+        const errors = consumers.flatMap((c) => c.errors.map((x) => x.message)).slice(-5);
+        const group = await pendingAndLag(t as Topic<unknown>);
+        throw new Error(`${e.message}: ${acked.size} sent and acknowledged (${log.errors} failed attempts), ${seen.size} handled, group ${JSON.stringify(group)}, consumer errors ${JSON.stringify(errors)}`);
+      });
       (resumeMs[fault] ??= []).push(lastHandledAt - end);
     }
   }
