@@ -1,14 +1,12 @@
 /**
- * A producer process for bench/queue-latency.ts: sends BENCH_TOTAL
- * messages to topic BENCH_NAME on BENCH_URL at a steady BENCH_RATE per
- * second, each on its own (open loop: on schedule, whatever the replies do),
- * each carrying its send time on the monotonic clock that every process on
- * the machine shares (`process.hrtime`, in µs). Exits when all are sent.
- *
- * A long-running producer is what the figure describes, so the process
- * first sends BENCH_WARM_MS of the same load to a topic nobody reads
- * (`<BENCH_NAME>-warm`): the measured messages do not pay for the new
- * process's first compilations.
+ * A producer process for bench/queue-latency.ts, kept for the whole bench
+ * as a producer service would be: it connects to BENCH_URL, then for each
+ * IPC request `{ name, rate, total }` sends `total` messages to topic `name`
+ * at a steady `rate` per second, each on its own (open loop: on schedule,
+ * whatever the replies do), each carrying its send time on the monotonic
+ * clock that every process on the machine shares (`process.hrtime`, in
+ * µs), and answers `{ done: name }` (or `{ error }`) once every send has
+ * its reply. It closes and exits when the parent disconnects.
  */
 import { pathToFileURL } from 'node:url';
 import { connect } from '../src/client/index.ts';
@@ -41,13 +39,25 @@ export async function steadySends(producer: Producer<{ at: number }>, rate: numb
   if (failed !== undefined) throw failed;
 }
 
-// Run as a process (bench/queue-latency.ts spawns it); imported, it only lends steadySends.
+/** One request from the parent: send `total` messages to topic `name` at `rate` per second. */
+export interface SendRequest {
+  name: string;
+  rate: number;
+  total: number;
+}
+
+// Run as a process (bench/queue-latency.ts forks it); imported, it only lends steadySends.
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const conn = await connect(process.env.BENCH_URL!);
-  const name = process.env.BENCH_NAME!;
-  const rate = Number(process.env.BENCH_RATE);
-  const warmMs = Number(process.env.BENCH_WARM_MS ?? 1000);
-  if (warmMs > 0) await steadySends(new Producer(topic<{ at: number }>({ name: `${name}-warm` }), { connection: conn }), rate, Math.round((rate * warmMs) / 1000));
-  await steadySends(new Producer(topic<{ at: number }>({ name }), { connection: conn }), rate, Number(process.env.BENCH_TOTAL));
-  await conn.close();
+  let queue = Promise.resolve();
+  process.on('message', (m: SendRequest) => {
+    queue = queue.then(() =>
+      steadySends(new Producer(topic<{ at: number }>({ name: m.name }), { connection: conn }), m.rate, m.total).then(
+        () => void process.send!({ done: m.name }),
+        (e: unknown) => void process.send!({ error: String(e) }),
+      ),
+    );
+  });
+  process.once('disconnect', () => void queue.then(() => conn.close()));
+  process.send!({ ready: true });
 }

@@ -2,8 +2,9 @@
  * Produce -> handler latency at a steady 5,000 msg/s (each message sent on
  * its own, on schedule, whether or not earlier ones were handled): p50/p99
  * on a real redis-server with the producer in a process of its own
- * (bench/_steady-producer.ts) and then in this process (one busy process
- * fewer on a small machine), each against the hand-written ioredis
+ * (bench/_steady-producer.ts, one process for the whole bench, as a
+ * producer service runs for long) and then in this process (one busy
+ * process fewer on a small machine), each against the hand-written ioredis
  * XREADGROUP/XACK loop as the consumer in alternating rounds
  * (BENCH_LATENCY_ROUNDS, default 3; medians reported, and each round's
  * p99, and this process's garbage-collection pauses); then on the
@@ -23,13 +24,13 @@
  * a burst's heap; the pauses per round are reported to show what the GC
  * did.
  */
-import { spawn } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
 import { connect, type Connection } from '../src/client/index.ts';
 import { Consumer, Producer, topic } from '../src/queue/index.ts';
 import { startRedis } from '../test/support/redis-server.ts';
-import { steadySends } from './_steady-producer.ts';
+import { steadySends, type SendRequest } from './_steady-producer.ts';
 import { report } from './_support.ts';
 
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
@@ -44,12 +45,12 @@ const mid = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >>
  * their p50 and p99, and each round's p99 (one 2 s run on a small shared
  * machine can be off by a factor of several, for either consumer).
  */
-async function latencyRounds(conn: Connection, name: string, producerUrl?: string): Promise<Record<string, number | number[]>> {
+async function latencyRounds(conn: Connection, name: string, producer?: ProducerProcess): Promise<Record<string, number | number[]>> {
   const brook: Latency[] = [];
   const loop: typeof brook = [];
   for (let i = 0; i < ROUNDS; i++) {
-    brook.push(await latency(conn, `${name}-${i}`, 2 * SCALE, producerUrl));
-    loop.push(await latency(conn, `${name}-loop-${i}`, 2 * SCALE, producerUrl, redis.url));
+    brook.push(await latency(conn, `${name}-${i}`, 2 * SCALE, producer));
+    loop.push(await latency(conn, `${name}-loop-${i}`, 2 * SCALE, producer, redis.url));
   }
   return {
     rounds: ROUNDS, p50: mid(brook.map((r) => r.p50)), p99: mid(brook.map((r) => r.p99)), p99_each: brook.map((r) => r.p99),
@@ -79,14 +80,55 @@ async function loopConsumer(url: string, stream: string, onMessage: (at: number)
 }
 
 /**
- * Produce -> handler latency at a steady 5,000 msg/s. With `producerUrl`
- * the producer is its own process (bench/_steady-producer.ts), as in a
+ * The producer process (bench/_steady-producer.ts): forked once and kept,
+ * so the measured messages are sent by a warm process, not one still
+ * compiling its code on the machine's other CPU.
+ */
+class ProducerProcess {
+  private constructor(private readonly child: ChildProcess) {}
+
+  static async start(url: string): Promise<ProducerProcess> {
+    const child = fork('bench/_steady-producer.ts', { execArgv: ['--import', 'tsx'], env: { ...process.env, BENCH_URL: url } });
+    await new Promise((resolve, reject) => {
+      const exited = (code: number | null) => reject(new Error(`the producer process exited with ${code}`));
+      child.once('exit', exited);
+      child.once('message', () => {
+        child.off('exit', exited);
+        resolve(undefined);
+      });
+    });
+    return new ProducerProcess(child);
+  }
+
+  /** Send as asked and resolve once every message has its reply. */
+  send(request: SendRequest): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const exited = (code: number | null) => reject(new Error(`the producer process exited with ${code}`));
+      this.child.once('exit', exited);
+      this.child.once('message', (m: { done?: string; error?: string }) => {
+        this.child.off('exit', exited);
+        if (m.error === undefined) resolve();
+        else reject(new Error(m.error));
+      });
+      this.child.send(request);
+    });
+  }
+
+  stop(): Promise<void> {
+    const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
+    this.child.disconnect();
+    return exited;
+  }
+}
+
+/**
+ * Produce -> handler latency at a steady 5,000 msg/s. With `producer` the
+ * producer is its own process (bench/_steady-producer.ts), as in a
  * deployment with separate producer and consumer services; without it the
  * producer runs in this process (the embedded backend always). `loopUrl`
  * makes the consumer the hand-written ioredis loop instead of brook's.
  */
-async function latency(conn: Connection, name: string, seconds: number, producerUrl?: string, loopUrl?: string): Promise<Latency> {
-  const url = producerUrl;
+async function latency(conn: Connection, name: string, seconds: number, producer?: ProducerProcess, loopUrl?: string): Promise<Latency> {
   const loop = loopUrl !== undefined;
   const t = topic<{ at: number }>({ name });
   const rate = 5000;
@@ -108,12 +150,8 @@ async function latency(conn: Connection, name: string, seconds: number, producer
     for (const e of list.getEntries()) gc.push(e.duration);
   });
   observer.observe({ entryTypes: ['gc'] });
-  if (url) {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/_steady-producer.ts'], {
-      env: { ...process.env, BENCH_URL: url, BENCH_NAME: name, BENCH_RATE: String(rate), BENCH_TOTAL: String(total) },
-      stdio: ['ignore', 'inherit', 'inherit'],
-    });
-    await new Promise((r) => child.once('exit', r));
+  if (producer) {
+    await producer.send({ name, rate, total });
   } else {
     await steadySends(new Producer(t, { connection: conn }), rate, total);
   }
@@ -142,8 +180,12 @@ const redis = await startRedis();
 try {
   const conn = await connect(redis.url);
   const embedded = await connect('brook://memory');
-  await latency(conn, 'latency-warm', 1, redis.url);
-  report({ bench: 'queue', backend: 'redis-server', kind: 'latency-at-5000-per-s', producer: 'own process', ...(await latencyRounds(conn, 'latency', redis.url)), unit: 'ms', target_p99: 2 });
+  const producer = await ProducerProcess.start(redis.url);
+  // Warm both consumers and the producer process: the figure is a running service's.
+  await latency(conn, 'latency-warm', 2, producer);
+  await latency(conn, 'latency-warm-loop', 2, producer, redis.url);
+  report({ bench: 'queue', backend: 'redis-server', kind: 'latency-at-5000-per-s', producer: 'own process', ...(await latencyRounds(conn, 'latency', producer)), unit: 'ms', target_p99: 2 });
+  await producer.stop();
   // The same with the producer in this process: one busy process fewer on the machine.
   await latency(conn, 'latency-sp-warm', 1);
   report({ bench: 'queue', backend: 'redis-server', kind: 'latency-at-5000-per-s', producer: 'same process', ...(await latencyRounds(conn, 'latency-sp')), unit: 'ms', target_p99: 2 });
