@@ -3,7 +3,7 @@
  * against, in the same run: a hand-written ioredis XREADGROUP/XACK loop and
  * BullMQ (addBulk + a no-op Worker); also brook on the embedded backend.
  * Each with one consumer in this process and with 4 consumer processes
- * (bench/_queue-worker.ts). Every figure is the median of 3 runs after a
+ * (bench/_queue-worker.ts, kept for all the runs of a kind). Every figure is the median of 3 runs after a
  * warm-up run, so JIT warm-up does not decide the ratio. Latency at a steady
  * rate is bench/queue-latency.ts (a process of its own: the heap this
  * bench's bursts leave behind would weigh on it).
@@ -17,8 +17,7 @@
  * with `npm i --no-save bullmq`; without it the BullMQ figure is reported as
  * missing.
  */
-import { spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
+import { fork, type ChildProcess } from 'node:child_process';
 import { Redis } from 'ioredis';
 import { connect, type Connection } from '../src/client/index.ts';
 import { Consumer, Producer, topic } from '../src/queue/index.ts';
@@ -125,37 +124,70 @@ async function bullmqRun(mod: BullMQ, port: number, name: string, n: number): Pr
 }
 
 /**
- * 4 consumer processes of `kind`: start them, wait until each reads, then
- * time `produce` until their handled counts add up to n.
+ * 4 consumer processes of one kind (bench/_queue-worker.ts), started once
+ * and kept for all that kind's runs, warm-up included: the figure is for
+ * consumers that have run for a while, not for processes still compiling
+ * their code (a fresh process per run made brook's per-message CPU look
+ * half as large again, and more for the shorter runs).
  */
-async function processes(kind: 'brook' | 'loop' | 'bullmq', url: string, name: string, n: number, produce: () => Promise<void>): Promise<number> {
-  const counts = [0, 0, 0, 0];
-  let ready = 0;
-  let onChange!: () => void;
-  const children = counts.map((_, i) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/_queue-worker.ts'], {
-      env: { ...process.env, BENCH_KIND: kind, BENCH_URL: url, BENCH_NAME: name },
-      stdio: ['ignore', 'pipe', 'inherit'],
+class Workers {
+  private readonly counts = [0, 0, 0, 0];
+  private ready = 0;
+  private stopped = 0;
+  private onChange = (): void => {};
+
+  private constructor(private readonly children: ChildProcess[]) {
+    children.forEach((child, i) =>
+      child.on('message', (m: { ready?: boolean; handled?: number; stopped?: number }) => {
+        if (m.ready) this.ready++;
+        if (m.handled !== undefined) this.counts[i] = m.handled;
+        if (m.stopped !== undefined) this.stopped++;
+        this.onChange();
+      }),
+    );
+  }
+
+  static start(kind: 'brook' | 'loop' | 'bullmq', url: string): Workers {
+    return new Workers(
+      [0, 1, 2, 3].map(() => fork('bench/_queue-worker.ts', { execArgv: ['--import', 'tsx'], env: { ...process.env, BENCH_KIND: kind, BENCH_URL: url } })),
+    );
+  }
+
+  private until(cond: () => boolean): Promise<void> {
+    return new Promise<void>((r) => {
+      this.onChange = () => cond() && r();
+      this.onChange();
     });
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      if (line === 'ready') ready++;
-      else counts[i] = Number(line);
-      onChange?.();
-    });
-    return child;
-  });
-  const until = (cond: () => boolean) =>
-    new Promise<void>((r) => {
-      onChange = () => cond() && r();
-      onChange();
-    });
-  await until(() => ready === 4);
-  const start = performance.now();
-  await produce();
-  await until(() => counts.reduce((a, b) => a + b, 0) >= n);
-  const ms = performance.now() - start;
-  await Promise.all(children.map((c) => new Promise((r) => (c.once('exit', r), c.kill('SIGTERM')))));
-  return ms;
+  }
+
+  /** Start all four on `name`, wait until each reads, then time `produce` until their handled counts add up to n. */
+  async run(name: string, n: number, produce: () => Promise<void>): Promise<number> {
+    this.counts.fill(0);
+    this.ready = this.stopped = 0;
+    for (const c of this.children) c.send({ start: name });
+    await this.until(() => this.ready === 4);
+    const start = performance.now();
+    await produce();
+    await this.until(() => this.counts.reduce((a, b) => a + b, 0) >= n);
+    const ms = performance.now() - start;
+    for (const c of this.children) c.send({ stop: true });
+    await this.until(() => this.stopped === 4);
+    return ms;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.children.map((c) => new Promise((r) => (c.once('exit', r), c.disconnect()))));
+  }
+}
+
+/** `use` with 4 worker processes of `kind`, closed after. */
+async function withWorkers<R>(kind: 'brook' | 'loop' | 'bullmq', use: (w: Workers) => Promise<R>): Promise<R> {
+  const w = Workers.start(kind, redis.url);
+  try {
+    return await use(w);
+  } finally {
+    await w.close();
+  }
 }
 
 /** Median of 3 runs after one warm-up run (at a quarter of n). */
@@ -191,16 +223,20 @@ async function throughput(conn: Connection, embedded: Connection): Promise<void>
   });
 
   const admin = new Redis(redis.url);
-  const loop4 = await median(async (name, n) => {
-    await admin.xgroup('CREATE', name, 'g', '$', 'MKSTREAM');
-    return processes('loop', redis.url, name, n, () => produceLoop(admin, name, n));
-  }, 'loop4');
-  const brook4 = await median(async (name, n) => {
-    const t = topic({ name });
-    await conn.send(['XGROUP', 'CREATE', t.stream(0), 'g', '$', 'MKSTREAM']);
-    return processes('brook', redis.url, name, n, () => produceBrook(new Producer(t, { connection: conn }), n));
-  }, 'brook4');
-  const bull4 = bull && (await median((name, n) => processes('bullmq', redis.url, name, n, () => bullmqAdd(bull, redis.port, name, n)), 'bull4'));
+  const loop4 = await withWorkers('loop', (w) =>
+    median(async (name, n) => {
+      await admin.xgroup('CREATE', name, 'g', '$', 'MKSTREAM');
+      return w.run(name, n, () => produceLoop(admin, name, n));
+    }, 'loop4'),
+  );
+  const brook4 = await withWorkers('brook', (w) =>
+    median(async (name, n) => {
+      const t = topic({ name });
+      await conn.send(['XGROUP', 'CREATE', t.stream(0), 'g', '$', 'MKSTREAM']);
+      return w.run(name, n, () => produceBrook(new Producer(t, { connection: conn }), n));
+    }, 'brook4'),
+  );
+  const bull4 = bull && (await withWorkers('bullmq', (w) => median((name, n) => w.run(name, n, () => bullmqAdd(bull, redis.port, name, n)), 'bull4')));
   admin.disconnect();
   report({
     bench: 'queue', backend: 'redis-server', kind: 'end-to-end-4-consumer-processes', n: N,

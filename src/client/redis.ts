@@ -68,6 +68,9 @@ function publishNode(client: Client, args: Arg[]): Redis | undefined {
 /** Commands that may legitimately wait without a reply (the reply watchdog leaves them alone). */
 const BLOCKING = new Set(['blpop', 'brpop', 'blmove', 'brpoplpush', 'blmpop', 'bzpopmin', 'bzpopmax', 'bzmpop', 'wait', 'waitaof']);
 
+/** At most this many commands of one tick leave in one write (RedisConnection.coalesce). */
+const COALESCE_MAX = 64;
+
 /** Command names as sent, lower-cased once each (a bounded cache: no new string per command). */
 const lowerNames = new Map<string, string>();
 
@@ -248,8 +251,9 @@ export class RedisConnection implements Connection {
     return new RedisConnection(client, target, features ?? (await detect(client, target.kind === 'cluster')));
   }
 
-  /** The socket corked until the end of this tick, if any (coalesce). */
+  /** The socket corked until the end of this tick, if any, and how many commands it holds (coalesce). */
   private corked: Socket | null = null;
+  private corkedCommands = 0;
   private readonly uncork = (): void => {
     const s = this.corked;
     this.corked = null;
@@ -261,14 +265,25 @@ export class RedisConnection implements Connection {
    * the first and uncorked on the next tick (a writev of them all). A
    * producer's batch, a consumer's acks and its next read then cost the
    * server one read and one reply write instead of one each per command,
-   * and this process one system call. Not for Cluster (a socket per node).
+   * and this process one system call. A long run of sends in one tick goes
+   * out every COALESCE_MAX commands, so the server works on the first while
+   * the rest are built. Not for Cluster (a socket per node).
    */
   private coalesce(): void {
-    if (this.corked !== null || !(this.client instanceof Redis)) return;
-    const s = this.client.stream as Socket | undefined;
-    if (s === undefined || s.destroyed) return;
-    s.cork();
-    this.corked = s;
+    const s = this.corked;
+    if (s !== null) {
+      if (++this.corkedCommands < COALESCE_MAX) return;
+      this.corkedCommands = 0;
+      s.uncork();
+      s.cork();
+      return;
+    }
+    if (!(this.client instanceof Redis)) return;
+    const stream = this.client.stream as Socket | undefined;
+    if (stream === undefined || stream.destroyed) return;
+    stream.cork();
+    this.corked = stream;
+    this.corkedCommands = 1;
     process.nextTick(this.uncork);
   }
 

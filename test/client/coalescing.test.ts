@@ -37,3 +37,16 @@ test('commands sent in one tick reach redis-server in one read, and their replie
   // The next tick's commands go out too (the socket was uncorked).
   assert.equal(await c.send(['GET', 'n']), '20');
 });
+
+test('a long run of sends in one tick goes out in writes of at most 64 commands', async () => {
+  const before = await readsProcessed();
+  const replies: Array<Promise<unknown>> = [];
+  for (let i = 0; i < 200; i++) {
+    replies.push(c.send(['INCR', 'm']));
+    for (const until = performance.now() + 0.05; performance.now() < until; );
+  }
+  assert.equal((await Promise.all(replies)).at(-1), 200);
+  // 200 commands: writes of 64, 64, 64 and 8; the server may take two in one read, never one in two.
+  const reads = (await readsProcessed()) - before - 1;
+  assert.ok(reads >= 2 && reads <= 4, `${reads} reads`);
+});
