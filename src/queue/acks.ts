@@ -4,6 +4,7 @@
  */
 import type { Connection } from '../client/connection.ts';
 import { defineScript } from '../client/script.ts';
+import type { TakenEntry } from './ordered.ts';
 
 /**
  * KEYS stream. ARGV group, consumer, 'ack' | 'touch', lowest id, highest id, ids...
@@ -105,13 +106,13 @@ export async function ackOrTouchIfOwned(
 /**
  * Acks waiting for the consumer's next flush (one per event-loop turn):
  * ids by partition (parallel arrays: a batch rarely spans more than a
- * few), the in-flight keys the flush settles (messages of the handler fast
+ * few), the in-flight entries the flush settles (messages of the handler fast
  * path), and the waiters of the general path, who learn how the flush went.
  */
 export class AckBatch {
   readonly partitions: number[] = [];
   readonly ids: string[][] = [];
-  readonly settle: string[] = [];
+  readonly settle: TakenEntry[] = [];
   private waiters: Array<[() => void, (e: unknown) => void]> = [];
   private state: 'pending' | 'acked' | 'failed' = 'pending';
   private error: unknown;

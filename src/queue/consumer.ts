@@ -150,8 +150,8 @@ export class Consumer<T> {
   private running = false;
   private stopping = false;
   private blockTurn = 0;
-  /** Entries taken and not yet settled (handler running, or its ack on the way), by `<partition>/<id>`. */
-  private readonly inFlight = new Map<string, Entry>();
+  /** Entries taken and not yet settled (handler running, or its ack on the way). */
+  private readonly inFlight: InFlight;
   private readonly work = new Set<Promise<void>>();
   /**
    * Handlers running: what `concurrency` limits. A message whose handler
@@ -172,6 +172,7 @@ export class Consumer<T> {
   ) {
     this.options = withDefaults(options);
     this.conn = this.options.connection;
+    this.inFlight = new InFlight(topic.partitions);
   }
 
   get name(): string {
@@ -255,19 +256,14 @@ export class Consumer<T> {
     return Math.min(c, c + this.options.prefetch - this.inFlight.size);
   }
 
-  /** Read and waiting for a handler slot: queued[queuedAt..], with their in-flight keys. */
+  /** Read and waiting for a handler slot: queued[queuedAt..]. */
   private queued: Entry[] = [];
-  private queuedKeys: string[] = [];
   private queuedAt = 0;
   private pumping = false;
 
   /** Take an entry read or reclaimed: in flight from now on, run when a slot is free. */
   private take(e: Entry): void {
-    const k = `${e.partition}/${e.id}`;
-    if (this.inFlight.has(k)) return;
-    this.inFlight.set(k, e);
-    this.queued.push(e);
-    this.queuedKeys.push(k);
+    if (this.inFlight.add(e)) this.queued.push(e);
   }
 
   /** Start queued entries while handler slots are free. */
@@ -276,12 +272,10 @@ export class Consumer<T> {
     this.pumping = true;
     try {
       while (this.busy < this.options.concurrency && this.queuedAt < this.queued.length) {
-        const i = this.queuedAt++;
-        this.start(this.queued[i], this.queuedKeys[i]);
+        this.start(this.queued[this.queuedAt++]);
       }
       if (this.queuedAt === this.queued.length) {
         this.queued = [];
-        this.queuedKeys = [];
         this.queuedAt = 0;
       }
     } finally {
@@ -372,19 +366,19 @@ export class Consumer<T> {
     return entriesOf(await this.reader!.send([...group, 'BLOCK', Math.min(this.options.blockMs, 100), 'STREAMS', k, '>']), keys);
   }
 
-  /** Run the handler for `e` (in flight as `k`). */
-  private start(e: Entry, k: string): void {
+  /** Run the handler for `e` (in flight). */
+  private start(e: Entry): void {
     this.busy++;
     // The common case (no schema, no tracing, a JSON payload) goes straight to
     // the handler: no promise per message beyond the handler's own, and the
     // ack batch settles its messages itself.
     const msg = this.topic.schema || tracing() ? undefined : this.message(e);
-    if (msg === undefined) return this.startSlow(e, k);
+    if (msg === undefined) return this.startSlow(e);
     let r: Promise<void> | void;
     try {
       r = this.handler!(msg);
     } catch (err) {
-      return this.startSlow(e, k, err);
+      return this.startSlow(e, err);
     }
     if (r !== undefined && typeof (r as PromiseLike<void>).then === 'function') {
       // Counted, not kept in `work`: no promise per message for stop() to
@@ -392,11 +386,11 @@ export class Consumer<T> {
       // gets one that settles once).
       this.fastRunning++;
       Promise.resolve(r).then(
-        () => this.fastSettled(e, k, false, undefined),
-        (err: unknown) => this.fastSettled(e, k, true, err),
+        () => this.fastSettled(e, false, undefined),
+        (err: unknown) => this.fastSettled(e, true, err),
       );
     } else {
-      this.handled(e, k);
+      this.handled(e);
     }
   }
 
@@ -405,14 +399,14 @@ export class Consumer<T> {
   private fastIdle: (() => void) | null = null;
 
   /** A fast-path handler's promise settled: on to its ack, or to the general path with its error. */
-  private fastSettled(e: Entry, k: string, failed: boolean, err: unknown): void {
+  private fastSettled(e: Entry, failed: boolean, err: unknown): void {
     if (--this.fastRunning === 0 && this.fastIdle !== null) {
       const idle = this.fastIdle;
       this.fastIdle = null;
       idle();
     }
-    if (failed) this.startSlow(e, k, err);
-    else this.handled(e, k);
+    if (failed) this.startSlow(e, err);
+    else this.handled(e);
   }
 
   /** Keep `p` in `work` (what stop() waits for) until it settles. */
@@ -422,9 +416,9 @@ export class Consumer<T> {
   }
 
   /** The handler returned: free its slot, and let the next ack batch ack the entry and settle it. */
-  private handled(e: Entry, k: string): void {
+  private handled(e: Entry): void {
     this.busy--;
-    this.queueAck(e).settle.push(k);
+    this.queueAck(e).settle.push(e);
     this.pump();
   }
 
@@ -432,22 +426,22 @@ export class Consumer<T> {
    * The general path (schema, tracing, an unparsable payload, or a handler
    * that failed on the fast path: then `failed` holds its error).
    */
-  private startSlow(e: Entry, k: string, failed?: unknown): void {
+  private startSlow(e: Entry, failed?: unknown): void {
     const slot = { held: true };
     const run = failed === undefined ? this.process(e, slot) : this.afterFailure(e, failed);
     this.track(
       run.then(
-        () => this.settled(k, slot),
+        () => this.settled(e, slot),
         (err: unknown) => {
           this.fail(err);
-          this.settled(k, slot);
+          this.settled(e, slot);
         },
       ),
     );
   }
 
-  private settled(k: string, slot: { held: boolean }): void {
-    this.inFlight.delete(k);
+  private settled(e: Entry, slot: { held: boolean }): void {
+    this.inFlight.delete(e);
     this.release(slot);
     this.nudge();
   }
@@ -545,7 +539,7 @@ export class Consumer<T> {
   };
 
   private flushed(batch: AckBatch, failed: boolean, error: unknown): void {
-    for (const k of batch.settle) this.inFlight.delete(k);
+    for (const e of batch.settle) this.inFlight.delete(e);
     batch.finish(failed, error);
     this.nudge();
   }
@@ -615,7 +609,7 @@ export class Consumer<T> {
         const pending = (await this.conn.send(['XPENDING', stream, this.options.group, '-', '+', 100])) as Array<[string, string, number, number]>;
         for (const [id, owner, idle, deliveries] of pending) {
           if (this.stopping || this.freeSlots() <= 0) return;
-          if (this.inFlight.has(`${p}/${id}`)) continue;
+          if (this.inFlight.has(p, id)) continue;
           const mine = owner === this.name;
           if (mine ? idle < this.backoff(deliveries) : idle < this.options.claimIdleMs) continue;
           const minIdle = mine ? 0 : this.options.claimIdleMs;
@@ -641,6 +635,37 @@ export class Consumer<T> {
 }
 
 export type { Arg, Reply };
+
+/** Entries taken and not yet settled, a map of ids per partition (no key string per message). */
+class InFlight {
+  private readonly byPartition: Array<Map<string, Entry>>;
+  size = 0;
+
+  constructor(partitions: number) {
+    this.byPartition = Array.from({ length: partitions }, () => new Map<string, Entry>());
+  }
+
+  has(partition: number, id: string): boolean {
+    return this.byPartition[partition].has(id);
+  }
+
+  /** Add `e` unless its id is in flight already; whether it was added. */
+  add(e: Entry): boolean {
+    const m = this.byPartition[e.partition];
+    if (m.has(e.id)) return false;
+    m.set(e.id, e);
+    this.size++;
+    return true;
+  }
+
+  delete(e: Entry): void {
+    if (this.byPartition[e.partition].delete(e.id)) this.size--;
+  }
+
+  *values(): IterableIterator<Entry> {
+    for (const m of this.byPartition) yield* m.values();
+  }
+}
 
 /** Entries of an XREADGROUP reply; `keys` gives each stream's partition. */
 function entriesOf(reply: unknown, keys: string[]): Entry[] {
