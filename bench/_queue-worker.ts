@@ -5,7 +5,7 @@
  * BENCH_URL: 'brook' (a Consumer, group g), 'loop' (the hand-written
  * ioredis XREADGROUP/XACK loop) or 'bullmq' (a no-op Worker).
  *
- * Over IPC: `{ start: name }` starts consuming topic, stream or queue
+ * Over IPC: it says `{ up: true }` once it listens; then `{ start: name }` starts consuming topic, stream or queue
  * `name` and answers `{ ready: true }` once set up (brook: its `started`
  * event; the loop: its connection open, its first read following at once);
  * then `{ handled: n }` whenever the count changed (every 10 ms); `{ stop:
@@ -89,6 +89,7 @@ process.on('message', (m: { start?: string; stop?: boolean }) => {
     });
   }
 });
+send({ up: true });
 process.once('disconnect', () => {
   clearInterval(ticker);
   void Promise.resolve(stop?.())

@@ -3,8 +3,11 @@
  * against, in the same run: a hand-written ioredis XREADGROUP/XACK loop and
  * BullMQ (addBulk + a no-op Worker); also brook on the embedded backend.
  * Each with one consumer in this process and with 4 consumer processes
- * (bench/_queue-worker.ts, kept for all the runs of a kind). Every figure is the median of 3 runs after a
- * warm-up run, so JIT warm-up does not decide the ratio. Latency at a steady
+ * (bench/_queue-worker.ts, kept for all the runs of a kind). After a
+ * warm-up run of each (JIT warm-up does not decide the ratio), the
+ * contenders run in turn for BENCH_ROUNDS rounds (default 3): throughputs
+ * from the median runs, each ratio the median of the rounds' ratios (and
+ * each round's). Latency at a steady
  * rate is bench/queue-latency.ts (a process of its own: the heap this
  * bench's bursts leave behind would weigh on it).
  *
@@ -147,10 +150,19 @@ class Workers {
     );
   }
 
-  static start(kind: 'brook' | 'loop' | 'bullmq', url: string): Workers {
-    return new Workers(
-      [0, 1, 2, 3].map(() => fork('bench/_queue-worker.ts', { execArgv: ['--import', 'tsx'], env: { ...process.env, BENCH_KIND: kind, BENCH_URL: url } })),
+  /** Fork the four and wait until each listens (`{ up: true }`). */
+  static async start(kind: 'brook' | 'loop' | 'bullmq', url: string): Promise<Workers> {
+    const children = [0, 1, 2, 3].map(() => fork('bench/_queue-worker.ts', { execArgv: ['--import', 'tsx'], env: { ...process.env, BENCH_KIND: kind, BENCH_URL: url } }));
+    await Promise.all(
+      children.map(
+        (c) =>
+          new Promise((resolve, reject) => {
+            c.once('message', resolve);
+            c.once('exit', (code) => reject(new Error(`a ${kind} worker exited with ${code}`)));
+          }),
+      ),
     );
+    return new Workers(children);
   }
 
   private until(cond: () => boolean): Promise<void> {
@@ -180,22 +192,35 @@ class Workers {
   }
 }
 
-/** `use` with 4 worker processes of `kind`, closed after. */
-async function withWorkers<R>(kind: 'brook' | 'loop' | 'bullmq', use: (w: Workers) => Promise<R>): Promise<R> {
-  const w = Workers.start(kind, redis.url);
-  try {
-    return await use(w);
-  } finally {
-    await w.close();
-  }
+type Run = (name: string, n: number) => Promise<number>;
+
+/** Measured rounds (BENCH_ROUNDS, default 3). */
+const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
+
+/**
+ * Each contender's warm-up run (a quarter of n), then ROUNDS rounds in
+ * which each contender runs once in turn, so that a stretch when the
+ * machine is slower weighs on all of them alike. The milliseconds of each
+ * contender's measured runs, in round order.
+ */
+async function rounds<K extends string>(runs: Record<K, Run | null>, prefix: string): Promise<Record<K, number[]>> {
+  const entries = Object.entries(runs).filter((e): e is [K, Run] => e[1] !== null);
+  for (const [k, run] of entries) await run(`${prefix}-${k}-warm`, Math.max(1000, Math.round(N / 4)));
+  const ms = Object.fromEntries(entries.map(([k]) => [k, [] as number[]])) as Record<K, number[]>;
+  for (let i = 0; i < ROUNDS; i++) for (const [k, run] of entries) ms[k].push(await run(`${prefix}-${k}-${i}`, N));
+  return ms;
 }
 
-/** Median of 3 runs after one warm-up run (at a quarter of n). */
-async function median(run: (name: string, n: number) => Promise<number>, prefix: string): Promise<number> {
-  await run(`${prefix}-warm`, Math.max(1000, Math.round(N / 4)));
-  const ms: number[] = [];
-  for (let i = 0; i < 3; i++) ms.push(await run(`${prefix}-${i}`, N));
-  return ms.sort((a, b) => a - b)[1];
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+
+/**
+ * brook against an anchor: throughputs from the median runs, and the ratio
+ * as the median of the rounds' ratios (anchor ms / brook ms), each given.
+ */
+function versus(name: string, brook: number[], anchor: number[] | undefined): Record<string, unknown> {
+  if (anchor === undefined) return { [name]: 'not installed (npm i --no-save bullmq)' };
+  const each = brook.map((b, i) => ratio(anchor[i], b));
+  return { [`${name}_ops`]: opsPerSec(N, median(anchor)), [`vs_${name}`]: median(each), [`vs_${name}_each`]: each };
 }
 
 const redis = await startRedis();
@@ -211,40 +236,53 @@ try {
 
 async function throughput(conn: Connection, embedded: Connection): Promise<void> {
   const bull = await loadBullMQ();
-  const missing = { bullmq: 'not installed (npm i --no-save bullmq)' };
-  const loopMs = await median((name, n) => ioredisLoop(redis.url, name, n), 'loop');
-  const brookMs = await median((name, n) => brookRun(conn, name, n), 'e2e');
-  const bullMs = bull && (await median((name, n) => bullmqRun(bull, redis.port, name, n), 'bull'));
+  const targets = { vs_loop: 0.7, vs_bullmq: 5 };
+  const one = await rounds(
+    {
+      loop: (name, n) => ioredisLoop(redis.url, name, n),
+      brook: (name, n) => brookRun(conn, name, n),
+      embedded: (name, n) => brookRun(embedded, name, n),
+      bullmq: bull && ((name, n) => bullmqRun(bull, redis.port, name, n)),
+    },
+    'one',
+  );
   report({
-    bench: 'queue', backend: 'redis-server', kind: 'end-to-end-1-consumer', n: N,
-    brook_ops: opsPerSec(N, brookMs), loop_ops: opsPerSec(N, loopMs), vs_loop: ratio(loopMs, brookMs),
-    ...(bullMs === null ? missing : { bullmq_ops: opsPerSec(N, bullMs), vs_bullmq: ratio(bullMs, brookMs) }),
-    targets: { vs_loop: 0.7, vs_bullmq: 5 },
+    bench: 'queue', backend: 'redis-server', kind: 'end-to-end-1-consumer', n: N, rounds: ROUNDS,
+    brook_ops: opsPerSec(N, median(one.brook)), ...versus('loop', one.brook, one.loop), ...versus('bullmq', one.brook, one.bullmq), targets,
+  });
+  report({
+    bench: 'queue', backend: 'embedded', kind: 'end-to-end-1-consumer', n: N, rounds: ROUNDS,
+    brook_ops: opsPerSec(N, median(one.embedded)), vs_redis_loop: median(one.embedded.map((e, i) => ratio(one.loop[i], e))),
   });
 
   const admin = new Redis(redis.url);
-  const loop4 = await withWorkers('loop', (w) =>
-    median(async (name, n) => {
-      await admin.xgroup('CREATE', name, 'g', '$', 'MKSTREAM');
-      return w.run(name, n, () => produceLoop(admin, name, n));
-    }, 'loop4'),
-  );
-  const brook4 = await withWorkers('brook', (w) =>
-    median(async (name, n) => {
-      const t = topic({ name });
-      await conn.send(['XGROUP', 'CREATE', t.stream(0), 'g', '$', 'MKSTREAM']);
-      return w.run(name, n, () => produceBrook(new Producer(t, { connection: conn }), n));
-    }, 'brook4'),
-  );
-  const bull4 = bull && (await withWorkers('bullmq', (w) => median((name, n) => w.run(name, n, () => bullmqAdd(bull, redis.port, name, n)), 'bull4')));
-  admin.disconnect();
-  report({
-    bench: 'queue', backend: 'redis-server', kind: 'end-to-end-4-consumer-processes', n: N,
-    brook_ops: opsPerSec(N, brook4), loop_ops: opsPerSec(N, loop4), vs_loop: ratio(loop4, brook4),
-    ...(bull4 === null ? missing : { bullmq_ops: opsPerSec(N, bull4), vs_bullmq: ratio(bull4, brook4) }),
-    targets: { vs_loop: 0.7, vs_bullmq: 5 },
-  });
-
-  const embMs = await median((name, n) => brookRun(embedded, name, n), 'e2e');
-  report({ bench: 'queue', backend: 'embedded', kind: 'end-to-end-1-consumer', n: N, brook_ops: opsPerSec(N, embMs), vs_redis_loop: ratio(loopMs, embMs) });
+  const workers = {
+    loop: await Workers.start('loop', redis.url),
+    brook: await Workers.start('brook', redis.url),
+    bullmq: bull && (await Workers.start('bullmq', redis.url)),
+  };
+  try {
+    const four = await rounds(
+      {
+        loop: async (name, n) => {
+          await admin.xgroup('CREATE', name, 'g', '$', 'MKSTREAM');
+          return workers.loop.run(name, n, () => produceLoop(admin, name, n));
+        },
+        brook: async (name, n) => {
+          const t = topic({ name });
+          await conn.send(['XGROUP', 'CREATE', t.stream(0), 'g', '$', 'MKSTREAM']);
+          return workers.brook.run(name, n, () => produceBrook(new Producer(t, { connection: conn }), n));
+        },
+        bullmq: bull && ((name, n) => workers.bullmq!.run(name, n, () => bullmqAdd(bull, redis.port, name, n))),
+      },
+      'four',
+    );
+    report({
+      bench: 'queue', backend: 'redis-server', kind: 'end-to-end-4-consumer-processes', n: N, rounds: ROUNDS,
+      brook_ops: opsPerSec(N, median(four.brook)), ...versus('loop', four.brook, four.loop), ...versus('bullmq', four.brook, four.bullmq), targets,
+    });
+  } finally {
+    admin.disconnect();
+    await Promise.all(Object.values(workers).map((w) => w?.close()));
+  }
 }
