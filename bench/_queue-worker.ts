@@ -85,6 +85,7 @@ process.on('message', (m: { start?: string; stop?: boolean }) => {
   } else if (m.stop && stop) {
     void stop().then(() => {
       stop = null;
+      printed = handled; // the ticker sends no count after this: a late one would count toward the next run
       send({ stopped: handled });
     });
   }

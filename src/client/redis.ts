@@ -1,8 +1,8 @@
-import type { Socket } from 'node:net';
 /**
  * The Redis adapter: ioredis for a single server, Sentinel and Cluster.
  * Replies come as ioredis gives them in RESP2 (strings, numbers, arrays, null).
  */
+import type { Socket } from 'node:net';
 import calculateSlot from 'cluster-key-slot';
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import type { Arg, Connection, Features, Reply, RedisReplyErrorLike } from './connection.ts';
