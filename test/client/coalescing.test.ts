@@ -22,16 +22,22 @@ after(async () => {
 
 const readsProcessed = async (): Promise<number> => Number(/total_reads_processed:(\d+)/.exec(String(await c.send(['INFO', 'stats'])))?.[1]);
 
+/**
+ * `count` INCRs of `key` in one tick, `gapMs` apart (busy-waiting): written
+ * one by one, an idle server would read them one by one. Their replies.
+ */
+function incrsInOneTick(key: string, count: number, gapMs: number): Promise<unknown[]> {
+  const replies: Array<Promise<unknown>> = [];
+  for (let i = 0; i < count; i++) {
+    replies.push(c.send(['INCR', key]));
+    for (const until = performance.now() + gapMs; performance.now() < until; );
+  }
+  return Promise.all(replies);
+}
+
 test('commands sent in one tick reach redis-server in one read, and their replies keep their order', async () => {
   const before = await readsProcessed();
-  const replies: Array<Promise<unknown>> = [];
-  for (let i = 0; i < 20; i++) {
-    replies.push(c.send(['INCR', 'n']));
-    // Half a millisecond between sends, in the same tick: written one by one,
-    // an idle server would read them one by one.
-    for (const until = performance.now() + 0.5; performance.now() < until; );
-  }
-  assert.deepEqual(await Promise.all(replies), Array.from({ length: 20 }, (_, i) => i + 1));
+  assert.deepEqual(await incrsInOneTick('n', 20, 0.5), Array.from({ length: 20 }, (_, i) => i + 1));
   // One read for the 20 INCRs, one for the INFO that counts.
   assert.equal((await readsProcessed()) - before, 2);
   // The next tick's commands go out too (the socket was uncorked).
@@ -40,12 +46,7 @@ test('commands sent in one tick reach redis-server in one read, and their replie
 
 test('a long run of sends in one tick goes out in writes of at most 64 commands', async () => {
   const before = await readsProcessed();
-  const replies: Array<Promise<unknown>> = [];
-  for (let i = 0; i < 200; i++) {
-    replies.push(c.send(['INCR', 'm']));
-    for (const until = performance.now() + 0.05; performance.now() < until; );
-  }
-  assert.equal((await Promise.all(replies)).at(-1), 200);
+  assert.equal((await incrsInOneTick('m', 200, 0.05)).at(-1), 200);
   // 200 commands: writes of 64, 64, 64 and 8; the server may take two in one read, never one in two.
   const reads = (await readsProcessed()) - before - 1;
   assert.ok(reads >= 2 && reads <= 4, `${reads} reads`);
