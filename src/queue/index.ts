@@ -1,7 +1,8 @@
 /** brook/queue: topics, producers, consumer-group workers, dead letters. */
 export { topic, type Topic, type TopicOptions } from './topic.ts';
 export { Producer, type ProducerOptions, type SendOptions, type SendResult } from './producer.ts';
-export { Consumer, type ConsumerOptions, type Handler } from './consumer.ts';
+export { Consumer, type Handler } from './consumer.ts';
+export type { ConsumerOptions } from './consumer-options.ts';
 export { DeadLetters, type DeadLetter, type ReplayOptions } from './dead-letters.ts';
 export type { Message } from './message.ts';
 export type { ConsumerEvent } from './events.ts';
