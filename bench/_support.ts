@@ -1,5 +1,5 @@
-/** Shared pieces for benchmarks: JSON-line output and redis-benchmark runs. */
-import { spawnSync } from 'node:child_process';
+/** Shared pieces for benchmarks: JSON-line output, redis-benchmark runs, helper processes. */
+import { fork, spawnSync, type ChildProcess } from 'node:child_process';
 
 /** Print one result as a JSON line. */
 export function report(fields: Record<string, unknown>): void {
@@ -41,4 +41,21 @@ export function untilStarted(c: { events: { on(listener: (e: { type: string }) =
       resolve();
     });
   });
+}
+
+/**
+ * Fork `module` (through tsx) with `env` added, and resolve once it sends
+ * its first IPC message (it listens); reject if it exits first.
+ */
+export async function forkReady(module: string, env: Record<string, string>): Promise<ChildProcess> {
+  const child = fork(module, { execArgv: ['--import', 'tsx'], env: { ...process.env, ...env } });
+  await new Promise<void>((resolve, reject) => {
+    const exited = (code: number | null) => reject(new Error(`${module} exited with ${code} before it was ready`));
+    child.once('exit', exited);
+    child.once('message', () => {
+      child.off('exit', exited);
+      resolve();
+    });
+  });
+  return child;
 }

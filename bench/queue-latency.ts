@@ -24,14 +24,14 @@
  * a burst's heap; the pauses per round are reported to show what the GC
  * did.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
 import { connect, type Connection } from '../src/client/index.ts';
 import { Consumer, Producer, topic } from '../src/queue/index.ts';
 import { startRedis } from '../test/support/redis-server.ts';
 import { steadySends, type SendRequest } from './_steady-producer.ts';
-import { report } from './_support.ts';
+import { forkReady, report } from './_support.ts';
 
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
 
@@ -88,16 +88,7 @@ class ProducerProcess {
   private constructor(private readonly child: ChildProcess) {}
 
   static async start(url: string): Promise<ProducerProcess> {
-    const child = fork('bench/_steady-producer.ts', { execArgv: ['--import', 'tsx'], env: { ...process.env, BENCH_URL: url } });
-    await new Promise((resolve, reject) => {
-      const exited = (code: number | null) => reject(new Error(`the producer process exited with ${code}`));
-      child.once('exit', exited);
-      child.once('message', () => {
-        child.off('exit', exited);
-        resolve(undefined);
-      });
-    });
-    return new ProducerProcess(child);
+    return new ProducerProcess(await forkReady('bench/_steady-producer.ts', { BENCH_URL: url }));
   }
 
   /** Send as asked and resolve once every message has its reply. */

@@ -21,12 +21,12 @@
  * with `npm i --no-save bullmq`; without it the BullMQ figure is reported as
  * missing.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { Redis } from 'ioredis';
 import { connect, type Connection } from '../src/client/index.ts';
 import { Consumer, Producer, topic } from '../src/queue/index.ts';
 import { startRedis } from '../test/support/redis-server.ts';
-import { opsPerSec, ratio, report, untilStarted } from './_support.ts';
+import { forkReady, opsPerSec, ratio, report, untilStarted } from './_support.ts';
 
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
 const N = Math.round(50_000 * SCALE);
@@ -168,17 +168,7 @@ class Workers {
 
   /** Fork the four and wait until each listens (`{ up: true }`). */
   static async start(kind: 'brook' | 'loop' | 'bullmq', url: string): Promise<Workers> {
-    const children = [0, 1, 2, 3].map(() => fork('bench/_queue-worker.ts', { execArgv: ['--import', 'tsx'], env: { ...process.env, BENCH_KIND: kind, BENCH_URL: url } }));
-    await Promise.all(
-      children.map(
-        (c) =>
-          new Promise((resolve, reject) => {
-            c.once('message', resolve);
-            c.once('exit', (code) => reject(new Error(`a ${kind} worker exited with ${code}`)));
-          }),
-      ),
-    );
-    return new Workers(children);
+    return new Workers(await Promise.all([0, 1, 2, 3].map(() => forkReady('bench/_queue-worker.ts', { BENCH_KIND: kind, BENCH_URL: url }))));
   }
 
   private until(cond: () => boolean): Promise<void> {
