@@ -5,8 +5,9 @@
  * BENCH_URL: 'brook' (a Consumer, group g), 'loop' (the hand-written
  * ioredis XREADGROUP/XACK loop) or 'bullmq' (a no-op Worker).
  *
- * Over IPC: it says `{ up: true }` once it listens; then `{ start: name }` starts consuming topic, stream or queue
- * `name` and answers `{ ready: true }` once set up (brook: its `started`
+ * Over IPC: it says `{ up: true }` once it listens; then `{ start: name }`
+ * starts consuming topic, stream or queue `name` and answers `{ ready:
+ * true }` once set up (brook: its `started`
  * event; the loop: its connection open, its first read following at once);
  * then `{ handled: n }` whenever the count changed (every 10 ms); `{ stop:
  * true }` stops and answers `{ stopped: n }`. The process exits when the
@@ -15,7 +16,7 @@
 import { Redis } from 'ioredis';
 import { connect, type Connection } from '../src/client/index.ts';
 import { Consumer, topic } from '../src/queue/index.ts';
-import { untilStarted } from './_support.ts';
+import { loopStep, untilStarted } from './_support.ts';
 
 const url = process.env.BENCH_URL!;
 const kind = process.env.BENCH_KIND;
@@ -45,16 +46,7 @@ async function start(name: string, conn: Connection | null, r: Redis | null): Pr
       let stopping = false;
       const consumer = `c${process.pid}`;
       const running = (async () => {
-        while (!stopping) {
-          const res = (await r!.xreadgroup('GROUP', 'g', consumer, 'COUNT', 100, 'BLOCK', 100, 'STREAMS', name, '>')) as Array<[string, Array<[string, string[]]>]> | null;
-          if (!res) continue;
-          const ids = res[0][1].map(([id, fields]) => {
-            JSON.parse(fields[1]);
-            return id;
-          });
-          await r!.xack(name, 'g', ...ids);
-          handled += ids.length;
-        }
+        while (!stopping) handled += await loopStep(r!, name, consumer);
       })();
       return async () => {
         stopping = true;

@@ -1,5 +1,6 @@
 /** Shared pieces for benchmarks: JSON-line output, redis-benchmark runs, helper processes. */
 import { fork, spawnSync, type ChildProcess } from 'node:child_process';
+import type { Redis } from 'ioredis';
 
 /** Print one result as a JSON line. */
 export function report(fields: Record<string, unknown>): void {
@@ -58,4 +59,20 @@ export async function forkReady(module: string, env: Record<string, string>): Pr
     });
   });
   return child;
+}
+
+/**
+ * One step of the hand-written anchor loop: XREADGROUP COUNT 100 (BLOCK
+ * 100) as `consumer` of group g, decode each payload (the work a handler
+ * would need), XACK the batch. How many it handled (0 when the read timed out).
+ */
+export async function loopStep(r: Redis, stream: string, consumer: string): Promise<number> {
+  const res = (await r.xreadgroup('GROUP', 'g', consumer, 'COUNT', 100, 'BLOCK', 100, 'STREAMS', stream, '>')) as Array<[string, Array<[string, string[]]>]> | null;
+  if (!res) return 0;
+  const ids = res[0][1].map(([id, fields]) => {
+    JSON.parse(fields[1]);
+    return id;
+  });
+  await r.xack(stream, 'g', ...ids);
+  return ids.length;
 }

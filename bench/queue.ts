@@ -26,7 +26,7 @@ import { Redis } from 'ioredis';
 import { connect, type Connection } from '../src/client/index.ts';
 import { Consumer, Producer, topic } from '../src/queue/index.ts';
 import { startRedis } from '../test/support/redis-server.ts';
-import { forkReady, opsPerSec, ratio, report, untilStarted } from './_support.ts';
+import { forkReady, loopStep, opsPerSec, ratio, report, untilStarted } from './_support.ts';
 
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
 const N = Math.round(50_000 * SCALE);
@@ -76,19 +76,9 @@ async function produceLoop(r: Redis, stream: string, n: number): Promise<void> {
   }
 }
 
-/** The hand-written loop: XREADGROUP COUNT 100, decode each payload, XACK the batch; until n are handled. */
+/** The hand-written loop (loopStep) until n are handled. */
 async function loopConsume(reader: Redis, stream: string, n: number): Promise<void> {
-  let handled = 0;
-  while (handled < n) {
-    const res = (await reader.xreadgroup('GROUP', 'g', 'c', 'COUNT', 100, 'BLOCK', 100, 'STREAMS', stream, '>')) as Array<[string, Array<[string, string[]]>]> | null;
-    if (!res) continue;
-    const ids = res[0][1].map(([id, fields]) => {
-      JSON.parse(fields[1]); // the same decode work a handler would need
-      return id;
-    });
-    await reader.xack(stream, 'g', ...ids);
-    handled += ids.length;
-  }
+  for (let handled = 0; handled < n; ) handled += await loopStep(reader, stream, 'c');
 }
 
 /** The loop end to end on `stream` (with `backlog`, catching up on n stored messages), as brookRun. */
