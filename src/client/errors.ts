@@ -7,6 +7,8 @@ export const ClientErrorCode = {
   Reply: 'REPLY',
   /** The URL could not be understood. */
   BadUrl: 'BAD_URL',
+  /** The server could not be reached (or refused the password or the TLS handshake) within connectTimeoutMs. */
+  Connect: 'CONNECT',
   /** The connection is closed. */
   Closed: 'CLOSED',
   /** The backend cannot do this (see Connection.features). */

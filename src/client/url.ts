@@ -5,7 +5,7 @@
  *   redis://[user:pass@]host[:port][/db] and rediss:// (TLS)
  *   redis+sentinel://[pass@]host:port[,host:port...]/masterName[/db]
  *   redis+cluster://[pass@]host:port[,host:port...]
- *   any server URL may end in ?replyTimeoutMs=<ms> (see LinkOptions)
+ *   any server URL may end in ?replyTimeoutMs=<ms>&connectTimeoutMs=<ms> (see LinkOptions)
  */
 import { BrookClientError, ClientErrorCode } from './errors.ts';
 
@@ -15,8 +15,17 @@ export type Target =
   | ({ kind: 'sentinel'; sentinels: Array<{ host: string; port: number }>; name: string; db: number; password?: string } & LinkOptions)
   | ({ kind: 'cluster'; nodes: Array<{ host: string; port: number }>; password?: string } & LinkOptions);
 
-/** Query parameters of a server URL (`redis://host:6379?replyTimeoutMs=5000`). */
+/** Query parameters of a server URL (`redis://host:6379?replyTimeoutMs=5000&connectTimeoutMs=2000`). */
 export interface LinkOptions {
+  /**
+   * How long connect() (and a connection's duplicate() or subscribe()) keeps
+   * trying to reach the server (or, with Sentinel, the master through the
+   * sentinels) before it fails with a CONNECT error naming the last cause. A
+   * refused or dropped connection is retried within this time (a server may
+   * be starting); a rejected password or TLS certificate fails at once.
+   * @defaultValue 10000
+   */
+  connectTimeoutMs: number;
   /**
    * A command (other than a blocking read, which has its own limit) that has
    * had no reply for this long while the link is up takes the socket for
@@ -27,11 +36,12 @@ export interface LinkOptions {
 }
 
 function linkOptions(url: string, query: string | undefined): LinkOptions {
-  const o: LinkOptions = { replyTimeoutMs: 30_000 };
+  const o: LinkOptions = { connectTimeoutMs: 10_000, replyTimeoutMs: 30_000 };
   for (const [k, v] of new URLSearchParams(query ?? '')) {
-    if (k !== 'replyTimeoutMs') bad(url, `unknown parameter '${k}' (replyTimeoutMs)`);
-    if (!/^\d+$/.test(v)) bad(url, `replyTimeoutMs must be a whole number of ms, got '${v}'`);
-    o.replyTimeoutMs = Number(v);
+    if (k !== 'replyTimeoutMs' && k !== 'connectTimeoutMs') bad(url, `unknown parameter '${k}' (connectTimeoutMs, replyTimeoutMs)`);
+    if (!/^\d+$/.test(v)) bad(url, `${k} must be a whole number of ms, got '${v}'`);
+    if (k === 'connectTimeoutMs' && Number(v) === 0) bad(url, 'connectTimeoutMs must be at least 1 ms');
+    o[k] = Number(v);
   }
   return o;
 }

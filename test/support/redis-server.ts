@@ -107,7 +107,7 @@ async function waitForPort(port: number, child: ChildProcess, timeoutMs: number)
         sock.write('PING\r\n');
         sock.once('data', (d) => {
           sock.destroy();
-          resolve(d.toString().startsWith('+PONG'));
+          resolve(/^(\+PONG|-NOAUTH)/.test(d.toString())); // up, with or without a password
         });
       });
       sock.once('error', () => resolve(false));
