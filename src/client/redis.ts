@@ -148,7 +148,9 @@ function whenReady(client: Client, t: ServerTarget): Promise<void> {
       client.off('error', onError);
       if (failure === undefined) return resolve();
       client.disconnect();
-      const why = failure.message.replace(/ Retrying from scratch after \d+ms\./, ''); // ioredis's Sentinel wording; this client stops here
+      let why = failure.message.replace(/ Retrying from scratch after \d+ms\./, ''); // ioredis's Sentinel wording; this client stops here
+      const nodeError = (failure as { lastNodeError?: unknown }).lastNodeError; // Cluster: why the slots could not be read
+      if (nodeError instanceof Error) why += ` (${nodeError.message})`;
       const when = isFatal(failure) ? '' : ` within ${t.connectTimeoutMs} ms`;
       reject(new BrookClientError(ClientErrorCode.Connect, `cannot connect to ${describe(t)}${when}: ${why}`, { cause: failure }));
     };

@@ -109,6 +109,11 @@ test('nothing listening: retried until connectTimeoutMs, then the last cause', a
   assert.ok(ms >= 350 && ms < 3000, `took ${ms} ms`);
 });
 
+test('a plain server named as a Cluster: the server\'s own reason', async () => {
+  const { error } = await connectFailure(`redis+cluster://127.0.0.1:${mutualTlsRedis.port}?connectTimeoutMs=500`);
+  assert.match(error.message, /within 500 ms: .*cluster support disabled/);
+});
+
 test('a server that comes up within connectTimeoutMs is connected to', async () => {
   const port = await freePort();
   const connecting = connect(`redis://127.0.0.1:${port}?connectTimeoutMs=8000`);
