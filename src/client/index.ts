@@ -4,7 +4,8 @@
 import { openEngine } from '../engine/open.ts';
 import type { Connection } from './connection.ts';
 import { EmbeddedConnection } from './embedded.ts';
-import { RedisConnection, type ConnectOptions } from './redis.ts';
+import { RedisConnection } from './redis.ts';
+import type { ConnectOptions } from './redis-link.ts';
 import { parseUrl } from './url.ts';
 import { BrookClientError, ClientErrorCode } from './errors.ts';
 
@@ -13,7 +14,7 @@ export { BrookClientError, ClientErrorCode, RedisReplyError, isRedisReplyError }
 export { defineScript, loadScriptFile, type Script } from './script.ts';
 export { parseUrl, type Target } from './url.ts';
 export { EmbeddedConnection } from './embedded.ts';
-export type { ConnectOptions } from './redis.ts';
+export type { ConnectOptions } from './redis-link.ts';
 
 /**
  * Open a connection. `brook://memory` and `brook:///dir` start an embedded

@@ -3,28 +3,12 @@
  * Replies come as ioredis gives them in RESP2 (strings, numbers, arrays, null).
  */
 import type { Socket } from 'node:net';
-import type { ConnectionOptions as TlsOptions } from 'node:tls';
 import calculateSlot from 'cluster-key-slot';
-import { Cluster, Redis, type RedisOptions } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import type { Arg, Connection, Features, Reply, RedisReplyErrorLike } from './connection.ts';
 import { BrookClientError, ClientErrorCode, RedisReplyError, isRedisReplyError } from './errors.ts';
 import type { Script } from './script.ts';
-import type { Target } from './url.ts';
-
-type Client = Redis | Cluster;
-type ServerTarget = Exclude<Target, { kind: 'embedded' }>;
-
-/** connect()'s options for a server (the URL carries the rest). */
-export interface ConnectOptions {
-  /**
-   * TLS settings for `rediss://`, as node:tls takes them: `ca` to trust a
-   * server whose certificate a private CA signed, `cert` and `key` for a
-   * client certificate, `servername`. Without them `rediss://` checks the
-   * server's certificate against Node's CAs (and NODE_EXTRA_CA_CERTS).
-   * Only `rediss://` URLs take them.
-   */
-  tls?: TlsOptions;
-}
+import { describe, detect, openClient, type Client, type ConnectOptions, type ServerTarget } from './redis-link.ts';
 
 const KEYLESS = new Set(['multi', 'exec', 'discard', 'ping', 'time', 'echo', 'info', 'script', 'client', 'config', 'command', 'dbsize', 'flushall', 'flushdb']);
 
@@ -105,98 +89,6 @@ function toError(e: unknown): Error {
     return new BrookClientError(ClientErrorCode.Closed, 'the connection is closed', { cause: e });
   }
   return e instanceof Error ? e : new Error(String(e));
-}
-
-function makeClient(t: ServerTarget, options: ConnectOptions): Client {
-  const common: RedisOptions = { lazyConnect: true, maxRetriesPerRequest: null, enableAutoPipelining: false };
-  switch (t.kind) {
-    case 'redis':
-      return new Redis({ ...common, host: t.host, port: t.port, db: t.db, username: t.username, password: t.password, tls: t.tls ? (options.tls ?? {}) : undefined });
-    case 'sentinel':
-      return new Redis({ ...common, sentinels: t.sentinels, name: t.name, db: t.db, password: t.password });
-    case 'cluster':
-      return new Cluster(t.nodes, { lazyConnect: true, redisOptions: { password: t.password, maxRetriesPerRequest: null } });
-  }
-}
-
-/** Where a target points, for error messages. */
-function describe(t: ServerTarget): string {
-  if (t.kind === 'redis') return `${t.tls ? 'rediss' : 'redis'}://${t.host}:${t.port}`;
-  const list = (t.kind === 'sentinel' ? t.sentinels : t.nodes).map((n) => `${n.host}:${n.port}`).join(',');
-  return t.kind === 'sentinel' ? `master '${t.name}' through the sentinels at ${list}` : `the cluster at ${list}`;
-}
-
-/** An error no retry mends: a rejected password, or a TLS certificate the client does not trust. */
-function isFatal(e: Error): boolean {
-  const code = (e as { code?: unknown }).code;
-  return /^(WRONGPASS|NOAUTH|NOPERM)\b|invalid password/.test(e.message) || (typeof code === 'string' && /CERT|TLS|SSL/.test(code));
-}
-
-/**
- * Connect `client` and wait until it is ready, within the target's
- * connectTimeoutMs: a refused or dropped connection is retried meanwhile
- * (ioredis does that itself), a fatal error fails at once. On failure the
- * client is disconnected (it would retry for ever) and a CONNECT error names
- * the last cause.
- */
-function whenReady(client: Client, t: ServerTarget): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    let last: Error | undefined;
-    const done = (failure?: Error) => {
-      clearTimeout(timer);
-      client.off('ready', onReady);
-      client.off('error', onError);
-      if (failure === undefined) return resolve();
-      client.disconnect();
-      let why = failure.message.replace(/ Retrying from scratch after \d+ms\./, ''); // ioredis's Sentinel wording; this client stops here
-      const nodeError = (failure as { lastNodeError?: unknown }).lastNodeError; // Cluster: why the slots could not be read
-      if (nodeError instanceof Error) why += ` (${nodeError.message})`;
-      const when = isFatal(failure) ? '' : ` within ${t.connectTimeoutMs} ms`;
-      reject(new BrookClientError(ClientErrorCode.Connect, `cannot connect to ${describe(t)}${when}: ${why}`, { cause: failure }));
-    };
-    const onReady = () => done();
-    const onError = (e: Error) => {
-      last = e;
-      if (isFatal(e)) done(e);
-    };
-    const timer = setTimeout(() => done(last ?? new Error('the server did not answer')), t.connectTimeoutMs);
-    client.on('ready', onReady);
-    client.on('error', onError);
-    client.connect().catch((e: unknown) => {
-      if (e instanceof Error && !/Connection is closed/.test(e.message)) onError(e); // the cause came as an 'error' event already
-    });
-  });
-}
-
-async function detect(c: Client, cluster: boolean): Promise<Features> {
-  const info = String(await c.call('INFO', 'server'));
-  const version = /redis_version:([^\r\n]+)/.exec(info)?.[1] ?? '0.0.0';
-  const has = async (name: string) => {
-    try {
-      const r = (await c.call('COMMAND', 'INFO', name)) as unknown[];
-      return Array.isArray(r) && r[0] !== null;
-    } catch {
-      return false;
-    }
-  };
-  const [major, minor] = version.split('.').map(Number);
-  return {
-    version,
-    scripting: await has('evalsha'),
-    xackdel: await has('xackdel'),
-    readgroupClaim: major > 8 || (major === 8 && minor >= 4),
-    cluster,
-  };
-}
-
-/** A connected client, ready for commands (whenReady). */
-async function openClient(t: ServerTarget, options: ConnectOptions): Promise<Client> {
-  const client = makeClient(t, options);
-  client.on('error', () => {
-    // ioredis reconnects by itself; command failures reach the caller.
-  });
-  await whenReady(client, t);
-  return client;
 }
 
 export class RedisConnection implements Connection {
