@@ -30,7 +30,9 @@ function makeClient(t: ServerTarget, options: ConnectOptions): Client {
     case 'redis':
       return new Redis({ ...common, host: t.host, port: t.port, db: t.db, username: t.username, password: t.password, tls: t.tls ? (options.tls ?? {}) : undefined });
     case 'sentinel':
-      return new Redis({ ...common, sentinels: t.sentinels, name: t.name, db: t.db, password: t.password });
+      // failoverDetector: watch the sentinels' +switch-master and move at once; without it the
+      // connection stays on the old master (and its writes are lost) until Sentinel demotes it, ~10 s on.
+      return new Redis({ ...common, sentinels: t.sentinels, name: t.name, db: t.db, password: t.password, failoverDetector: true });
     case 'cluster':
       return new Cluster(t.nodes, { lazyConnect: true, redisOptions: { password: t.password, maxRetriesPerRequest: null } });
   }
@@ -43,10 +45,10 @@ export function describe(t: ServerTarget): string {
   return t.kind === 'sentinel' ? `master '${t.name}' through the sentinels at ${list}` : `the cluster at ${list}`;
 }
 
-/** An error no retry mends: a rejected password, or a TLS certificate the client does not trust. */
+/** An error no retry mends: a rejected password, a TLS certificate the client does not trust, a master name Sentinel does not know. */
 function isFatal(e: Error): boolean {
   const code = (e as { code?: unknown }).code;
-  return /^(WRONGPASS|NOAUTH|NOPERM)\b|invalid password/.test(e.message) || (typeof code === 'string' && /CERT|TLS|SSL/.test(code));
+  return /^(WRONGPASS|NOAUTH|NOPERM)\b|invalid password|No such master with that name/.test(e.message) || (typeof code === 'string' && /CERT|TLS|SSL/.test(code));
 }
 
 /**
@@ -66,6 +68,7 @@ function whenReady(client: Client, t: ServerTarget): Promise<void> {
       if (failure === undefined) return resolve();
       client.disconnect();
       let why = failure.message.replace(/ Retrying from scratch after \d+ms\./, ''); // ioredis's Sentinel wording; this client stops here
+      if (/No such master with that name/.test(why)) why = `the sentinels know no master '${(t as { name?: string }).name}'`;
       const nodeError = (failure as { lastNodeError?: unknown }).lastNodeError; // Cluster: why the slots could not be read
       if (nodeError instanceof Error) why += ` (${nodeError.message})`;
       const when = isFatal(failure) ? '' : ` within ${t.connectTimeoutMs} ms`;
