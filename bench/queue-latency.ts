@@ -7,8 +7,9 @@
  * process fewer on a small machine), each against the hand-written ioredis
  * XREADGROUP/XACK loop as the consumer in alternating rounds
  * (BENCH_LATENCY_ROUNDS, default 3; medians reported, and each round's
- * p99, and this process's garbage-collection pauses); then on the
- * embedded backend.
+ * p99, this process's garbage-collection pauses, and the CPU time per
+ * message of this process and of redis-server); then on the embedded
+ * backend.
  *
  *   node --import tsx bench/queue-latency.ts   (BENCH_SCALE scales each round's 2 s)
  *
@@ -27,7 +28,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
-import { connect, type Connection } from '../src/client/index.ts';
+import { connect, EmbeddedConnection, type Connection } from '../src/client/index.ts';
 import { Consumer, Producer, topic } from '../src/queue/index.ts';
 import { startRedis } from '../test/support/redis-server.ts';
 import { steadySends, type SendRequest } from './_steady-producer.ts';
@@ -57,6 +58,8 @@ async function latencyRounds(conn: Connection, name: string, producer?: Producer
     loop_p50: mid(loop.map((r) => r.p50)), loop_p99: mid(loop.map((r) => r.p99)), loop_p99_each: loop.map((r) => r.p99),
     gc_pauses: mid(brook.map((r) => r.gc_pauses)), gc_max_ms: mid(brook.map((r) => r.gc_max_ms)),
     loop_gc_pauses: mid(loop.map((r) => r.gc_pauses)), loop_gc_max_ms: mid(loop.map((r) => r.gc_max_ms)),
+    cpu_us_per_msg: mid(brook.map((r) => r.cpu_us_per_msg)), loop_cpu_us_per_msg: mid(loop.map((r) => r.cpu_us_per_msg)),
+    server_cpu_us_per_msg: mid(brook.map((r) => r.server_cpu_us_per_msg)), loop_server_cpu_us_per_msg: mid(loop.map((r) => r.server_cpu_us_per_msg)),
   };
 }
 
@@ -141,12 +144,16 @@ async function latency(conn: Connection, name: string, seconds: number, producer
     for (const e of list.getEntries()) gc.push(e.duration);
   });
   observer.observe({ entryTypes: ['gc'] });
+  const cpuBefore = process.cpuUsage();
+  const redisBefore = await redisCpuUs(conn);
   if (producer) {
     await producer.send({ name, rate, total });
   } else {
     await steadySends(new Producer(t, { connection: conn }), rate, total);
   }
   while (handled < total) await new Promise((r) => setTimeout(r, 10));
+  const cpu = process.cpuUsage(cpuBefore);
+  const redisUs = (await redisCpuUs(conn)) - redisBefore;
   observer.disconnect();
   if (c) await c.stop();
   else stopLoop = true;
@@ -154,7 +161,18 @@ async function latency(conn: Connection, name: string, seconds: number, producer
   lat.sort();
   const q = (p: number) => Math.round(lat[Math.min(total - 1, Math.floor(total * p))] * 100) / 100;
   const round = (x: number) => Math.round(x * 100) / 100;
-  return { p50: q(0.5), p99: q(0.99), n: total, gc_pauses: gc.length, gc_max_ms: round(Math.max(0, ...gc)), gc_total_ms: round(gc.reduce((a, b) => a + b, 0)) };
+  return {
+    p50: q(0.5), p99: q(0.99), n: total, gc_pauses: gc.length, gc_max_ms: round(Math.max(0, ...gc)), gc_total_ms: round(gc.reduce((a, b) => a + b, 0)),
+    cpu_us_per_msg: round((cpu.user + cpu.system) / total), server_cpu_us_per_msg: round(redisUs / total),
+  };
+}
+
+/** CPU time the server has used (INFO cpu, µs); 0 for the embedded engine, whose time is this process's. */
+async function redisCpuUs(conn: Connection): Promise<number> {
+  if (conn instanceof EmbeddedConnection) return 0;
+  const info = String(await conn.send(['INFO', 'cpu']));
+  const field = (f: string) => Number(new RegExp(`${f}:([0-9.]+)`).exec(info)?.[1] ?? 0);
+  return Math.round((field('used_cpu_sys') + field('used_cpu_user')) * 1e6);
 }
 
 interface Latency {
@@ -165,6 +183,9 @@ interface Latency {
   gc_pauses: number;
   gc_max_ms: number;
   gc_total_ms: number;
+  /** CPU time per message of this process (the consumer, and the producer when in this process) and of the server. */
+  cpu_us_per_msg: number;
+  server_cpu_us_per_msg: number;
 }
 
 const redis = await startRedis();
