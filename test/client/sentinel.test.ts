@@ -12,44 +12,25 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { connect, type Connection } from '../../src/client/index.ts';
-import { Consumer, Producer, topic, type SendResult } from '../../src/queue/index.ts';
+import { Producer, topic } from '../../src/queue/index.ts';
 import { describeClientPort } from '../support/client-port-suite.ts';
 import { freePort } from '../support/redis-server.ts';
-import { ask, infoField, startSentinel, type RedisSentinel } from '../support/redis-sentinel.ts';
+import { ask, infoField, within, xreadgroupClients } from '../support/admin.ts';
+import { AckedSender, Cleanups, countingConsumer } from '../support/failover.ts';
+import { startSentinel, type RedisSentinel } from '../support/redis-sentinel.ts';
 import { until } from '../support/until.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** `p`, or a rejection naming `what` after `ms`. */
-function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms)));
-  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
-}
-
-/** How many clients of the server at `port` last sent XREADGROUP (a consumer's reader). */
-async function xreadgroupClients(port: number): Promise<number> {
-  return String(await ask(port, 'CLIENT', 'LIST')).split('\n').filter((l) => / cmd=xreadgroup /.test(l)).length;
-}
-
 let s: RedisSentinel;
-/** Run by after() too, so a test that timed out leaves no client reconnecting and no consumer running. */
-const cleanups: Array<() => Promise<unknown>> = [];
-async function cleanUp(): Promise<void> {
-  while (cleanups.length > 0) await within(cleanups.pop()!(), 5000, 'cleanup').catch(() => {});
-}
-async function open(url: string): Promise<Connection> {
-  const c = await within(connect(url), 10_000, `connect(${url})`);
-  cleanups.push(() => c.close());
-  return c;
-}
+const cleanups = new Cleanups();
+const open = (url: string) => cleanups.open(url);
 
 before(async () => {
   s = await startSentinel();
 });
 after(async () => {
-  await cleanUp();
+  await cleanups.run();
   await s?.stop();
 });
 
@@ -127,36 +108,12 @@ test('failover under a running consumer: every message handled and kept, the pro
   const t = topic<{ i: number }>({ name: 'failover', partitions: 2 });
   const producerConn = await open(s.url);
   const producer = new Producer(t, { connection: producerConn });
-  const seen = new Map<number, number>();
-  const consumerErrors: string[] = [];
-  const consumer = new Consumer(t, { connection: await open(s.url), group: 'g', name: 'f1', concurrency: 8, blockMs: 500, claimIdleMs: 2000, heartbeatMs: 500, scanIntervalMs: 100 });
-  consumer.events.on((e) => {
-    if (e.type === 'error') consumerErrors.push(e.error.message);
-  });
-  const consuming = consumer.run(async (m) => void seen.set(m.payload.i, (seen.get(m.payload.i) ?? 0) + 1));
-  cleanups.push(async () => {
-    await consumer.stop();
-    await consuming;
-  });
+  const { seen, errors: consumerErrors } = countingConsumer(t, await open(s.url), cleanups);
 
   // A send that fails is sent again (each within 15 s) while the switch happens; only acknowledged sends count.
-  const acked = new Map<number, SendResult>();
-  let sendErrors = 0;
-  let lastSendError = '';
-  const sendAcked = async (i: number) => {
-    const deadline = Date.now() + 15_000;
-    for (;;) {
-      try {
-        acked.set(i, await within(producer.send({ i }, { key: String(i) }), 5000, `send ${i}`));
-        return;
-      } catch (e) {
-        sendErrors++;
-        lastSendError = (e as Error).message;
-        if (Date.now() > deadline) throw new Error(`send ${i} not acknowledged within 15 s (${sendErrors} errors, last: ${lastSendError})`);
-        await sleep(50);
-      }
-    }
-  };
+  const sender = new AckedSender(producer);
+  const acked = sender.acked;
+  const sendAcked = (i: number) => sender.send(i);
   const handledAll = () => [...acked.keys()].every((i) => seen.has(i));
 
   for (let i = 0; i < N; i++) await sendAcked(i);
@@ -211,11 +168,11 @@ test('failover under a running consumer: every message handled and kept, the pro
   const readers = await xreadgroupClients(s.replica.port);
   const duplicates = [...seen.values()].reduce((n, c) => n + c - 1, 0);
   console.log(
-    `# sentinel failover: failover() ${failoverMs} ms; ${M} sends after it done at +${sentAfterMs} ms (${sendErrors} send errors${sendErrors ? `, last: ${lastSendError}` : ''}); ` +
+    `# sentinel failover: failover() ${failoverMs} ms; ${M} sends after it done at +${sentAfterMs} ms (${sender.errors} send errors${sender.errors ? `, last: ${sender.lastError}` : ''}); ` +
       `at +${followedMs} ms the producer on port ${producerPort} (${producerRole}) and ${readersOnNewMaster} XREADGROUP clients on the new master ${s.replica.port}; ` +
       `old master demoted at +${demotedMs} ms; ` +
       `${lost.length} acknowledged sends missing from the new master${lost.length ? ` (${lost[0]}..${lost[lost.length - 1]})` : ''}; ${pending} pending; ` +
-      `then ${readers} XREADGROUP clients on the new master; ${duplicates} duplicate handlings; ${consumerErrors.length} consumer errors${consumerErrors.length ? ` (last: ${consumerErrors.at(-1)})` : ''}`,
+      `then ${readers} XREADGROUP clients on the new master; ${duplicates} duplicate handlings; ${consumerErrors.length} consumer errors${consumerErrors.length ? ` (last: ${consumerErrors.at(-1)!.message})` : ''}`,
   );
 
   assert.equal(producerPort, String(s.replica.port), `soon after the failover (polled for 5 s) the producer's connection talks to the new master (port ${s.replica.port}), not port ${producerPort}`);
@@ -224,5 +181,5 @@ test('failover under a running consumer: every message handled and kept, the pro
   assert.equal(lost.length, 0, `every acknowledged send is kept by the new master; missing: ${lost.slice(0, 20).join(', ')}${lost.length > 20 ? ', ...' : ''}`);
   assert.equal(pending, 0, 'nothing left pending on the new master');
   assert.ok(readers > 0, "after the old master's demotion the consumer's blocking reads still go to the new master");
-  await cleanUp();
+  await cleanups.run();
 });

@@ -11,7 +11,7 @@ import { execFile } from 'node:child_process';
 import { createServer } from 'node:net';
 import { promisify } from 'node:util';
 import { startRedis, type RedisProcess } from './redis-server.ts';
-import { ask, infoField } from './redis-sentinel.ts';
+import { ask, infoField, waitFor } from './admin.ts';
 
 const run = promisify(execFile);
 
@@ -77,23 +77,6 @@ async function clusterPort(taken: Set<number>): Promise<number> {
       taken.add(p);
       return p;
     }
-  }
-}
-
-/** Poll `probe` every 100 ms until it returns true; throws after `ms` with what it saw last. */
-async function waitFor(what: string, ms: number, probe: () => Promise<true | string>): Promise<void> {
-  const deadline = Date.now() + ms;
-  let last = '';
-  for (;;) {
-    try {
-      const r = await probe();
-      if (r === true) return;
-      last = r;
-    } catch (e) {
-      last = (e as Error).message;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what} (last: ${last})`);
-    await new Promise((r) => setTimeout(r, 100));
   }
 }
 

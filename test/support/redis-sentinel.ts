@@ -13,7 +13,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
+import { ask, infoField, waitFor } from './admin.ts';
 import { freePort, redisServerPath, startRedis, type RedisProcess } from './redis-server.ts';
 
 export interface RedisSentinel {
@@ -44,43 +44,6 @@ export interface RedisSentinel {
 }
 
 const MASTER_NAME = 'brook';
-
-/**
- * One admin command on a fresh connection, bounded: no reconnects, no
- * offline queue, 1 s to connect and 2 s for the reply. Throws on failure.
- */
-export async function ask(port: number, ...args: Array<string | number>): Promise<unknown> {
-  const c = new Redis({ host: '127.0.0.1', port, lazyConnect: true, connectTimeout: 1000, commandTimeout: 2000, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null });
-  c.on('error', () => {});
-  try {
-    await c.connect();
-    return await c.call(String(args[0]), ...args.slice(1));
-  } finally {
-    c.disconnect();
-  }
-}
-
-/** A field of an INFO reply (`role`, `master_link_status`, `tcp_port`, ...). */
-export function infoField(info: unknown, field: string): string | undefined {
-  return new RegExp(`^${field}:(.*?)\\r?$`, 'm').exec(String(info))?.[1];
-}
-
-/** Poll `probe` every 50 ms until it returns true; throws after `ms` with what it saw last. */
-async function waitFor(what: string, ms: number, probe: () => Promise<true | string>): Promise<void> {
-  const deadline = Date.now() + ms;
-  let last = '';
-  for (;;) {
-    try {
-      const r = await probe();
-      if (r === true) return;
-      last = r;
-    } catch (e) {
-      last = (e as Error).message;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what} (last: ${last})`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** A flat [k1, v1, k2, v2, ...] reply (SENTINEL REPLICAS) as an object. */
 function pairs(flat: unknown): Record<string, string> {
