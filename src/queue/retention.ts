@@ -53,7 +53,11 @@ local len = redis.call('XLEN', key)
 if maxLen ~= '' and len > tonumber(maxLen) then
   local k = len - tonumber(maxLen)
   local r = redis.call('XRANGE', key, '-', '+', 'COUNT', k + 1)
-  keep = r[k + 1][1]
+  if r[k + 1] then keep = r[k + 1][1] else
+    -- maxLen 0: all of them, so keep from just past the last entry
+    local ms, seq = string.match(r[#r][1], '^(%d+)-(%d+)$')
+    keep = ms .. '-' .. tostring(tonumber(seq) + 1)
+  end
 end
 if ageId ~= '' and lt(keep, ageId) then keep = ageId end
 if keep == '0-0' then return {0, '', 'policy'} end

@@ -66,6 +66,22 @@ for (const b of backends) {
       assert.deepEqual(await new Retention(t, conn, { maxLen: 1 }).apply(), [{ partition: 0, removed: 2, keepFrom: '6-0', limitedBy: 'group:g' }]);
     });
 
+    test('maxLen 0 removes every entry the groups are done with, and an idle stream\'s all', async () => {
+      const t = topic({ name: `ret0${++n}` });
+      const s = t.stream(0);
+      for (const id of ['7-1', '7-2', '8-0']) await conn.send(['XADD', s, id, 'p', '1']);
+      const none = new Retention(t, conn, { maxLen: 0 });
+      assert.deepEqual(await none.preview(), [{ partition: 0, removed: 3, keepFrom: '8-1', limitedBy: 'policy' }]);
+      await conn.send(['XGROUP', 'CREATE', s, 'g', '0']);
+      await conn.send(['XREADGROUP', 'GROUP', 'g', 'c', 'COUNT', 2, 'STREAMS', s, '>']);
+      await conn.send(['XACK', s, 'g', '7-1']);
+      assert.deepEqual(await none.apply(), [{ partition: 0, removed: 1, keepFrom: '7-2', limitedBy: 'group:g' }]);
+      await conn.send(['XREADGROUP', 'GROUP', 'g', 'c', 'STREAMS', s, '>']);
+      await conn.send(['XACK', s, 'g', '7-2', '8-0']);
+      assert.deepEqual(await none.apply(), [{ partition: 0, removed: 2, keepFrom: '8-1', limitedBy: 'policy' }]);
+      assert.equal(await conn.send(['XLEN', s]), 0);
+    });
+
     test('delayed messages wait until due, then are delivered once; at in the past delivers promptly', async () => {
       const t = topic<{ i: number }>({ name: `dl${++n}`, partitions: 2 });
       const producer = new Producer(t, { connection: conn });
