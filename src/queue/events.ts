@@ -17,6 +17,13 @@ export type ConsumerEvent =
   | { type: 'error'; error: Error }
   | { type: 'stopped'; consumer: string };
 
+/** A producer's status events (retention on write). */
+export type ProducerEvent =
+  /** A trim on write ran on a partition: `limitedBy` is 'policy', or 'group:<name>' when a group held entries back. */
+  | { type: 'trimmed'; partition: number; removed: number; keepFrom: string; limitedBy: string }
+  /** A trim on write failed (the sends themselves are not affected; the next trim tries again). */
+  | { type: 'error'; error: Error };
+
 export class EventChannel<E> {
   private readonly listeners = new Set<(e: E) => void>();
   private readonly queues = new Set<{ items: E[]; wake: (() => void) | null }>();

@@ -5,7 +5,7 @@ export { Consumer, type Handler } from './consumer.ts';
 export type { ConsumerOptions } from './consumer-options.ts';
 export { DeadLetters, type DeadLetter, type ReplayOptions } from './dead-letters.ts';
 export type { Message } from './message.ts';
-export type { ConsumerEvent } from './events.ts';
+export type { ConsumerEvent, ProducerEvent } from './events.ts';
 export { QueueError, QueueErrorCode, isQueueError } from './errors.ts';
 export type { StandardSchemaV1, InferOutput } from './standard-schema.ts';
 export { Retention, type RetentionPolicy, type TrimResult } from './retention.ts';

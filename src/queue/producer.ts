@@ -4,9 +4,10 @@
  * - A message key picks the partition (stable hash), so one key's messages
  *   stay in order in one stream; without a key, round-robin.
  * - Batches go in one pipelined round trip.
- * - Retention is applied on write with approximate trimming (MAXLEN ~ /
- *   MINID ~): cheap, and never below the limit. (Trimming that respects
- *   pending work is Retention in retention.ts.)
+ * - Retention on write (maxLen / maxAgeMs): every `trimEvery` sends to a
+ *   partition, the same safe trim as Retention (retention.ts) runs on it,
+ *   in the same write as the send: never an entry that a group has not
+ *   read or not acked. Not XADD's MAXLEN, which would drop unread work.
  * - An idempotency key makes a send happen at most once per window, even
  *   when retried: one Lua script checks the marker, adds the message and
  *   sets the marker (same hash tag, so it works on Cluster).
@@ -15,7 +16,9 @@ import type { Arg, Connection } from '../client/connection.ts';
 import { defineScript } from '../client/script.ts';
 import { badOption, QueueError, QueueErrorCode } from './errors.ts';
 import { schedule } from './delayed.ts';
+import { EventChannel, type ProducerEvent } from './events.ts';
 import { encodeFields } from './message.ts';
+import { Retention } from './retention.ts';
 import { validate } from './standard-schema.ts';
 import type { Topic } from './topic.ts';
 import { inSendSpan, traceHeaders, untraced, withTrace } from './tracing.ts';
@@ -33,10 +36,17 @@ return {0, id}`,
 
 export interface ProducerOptions {
   connection: Connection;
-  /** Keep at most about this many entries per partition. */
+  /**
+   * Trim each partition to this many entries as messages are sent, never
+   * removing an entry that a group has not read or not acked (a slow group
+   * holds the trim back; the 'trimmed' event says which). Between trims a
+   * partition grows by up to `trimEvery` entries.
+   */
   maxLen?: number;
-  /** Drop entries older than this (ms), approximately. */
+  /** Trim entries older than this (ms) as messages are sent, with the same guard as maxLen. */
   maxAgeMs?: number;
+  /** With maxLen or maxAgeMs: trim a partition every this many sends to it. @defaultValue 100 */
+  trimEvery?: number;
   /** How long an idempotency key is remembered. @defaultValue 86_400_000 (24 h) */
   dedupeWindowMs?: number;
 }
@@ -63,8 +73,14 @@ export interface SendResult {
 }
 
 export class Producer<T> {
+  /** Status events: trims on write ('trimmed') and their failures ('error'). */
+  readonly events = new EventChannel<ProducerEvent>();
   private readonly conn: Connection;
   private readonly dedupeWindowMs: number;
+  /** Retention on write, if asked for: sends per partition since its last trim. */
+  private readonly retention: Retention | null = null;
+  private readonly sinceTrim: number[];
+  private readonly trimEvery: number;
 
   constructor(
     readonly topic: Topic<T>,
@@ -77,7 +93,28 @@ export class Producer<T> {
     if (options.maxAgeMs !== undefined && !(options.maxAgeMs > 0)) badOption(`maxAgeMs must be > 0, got ${options.maxAgeMs}`);
     this.dedupeWindowMs = options.dedupeWindowMs ?? 86_400_000;
     if (!(this.dedupeWindowMs > 0)) badOption(`dedupeWindowMs must be > 0, got ${options.dedupeWindowMs}`);
+    this.trimEvery = options.trimEvery ?? 100;
+    if (!Number.isInteger(this.trimEvery) || this.trimEvery < 1) badOption(`trimEvery must be a positive integer, got ${options.trimEvery}`);
     this.conn = options.connection;
+    if (options.maxLen !== undefined || options.maxAgeMs !== undefined) {
+      this.retention = new Retention(topic as Topic<unknown>, this.conn, { maxLen: options.maxLen, maxAgeMs: options.maxAgeMs });
+    }
+    this.sinceTrim = new Array<number>(topic.partitions).fill(0);
+  }
+
+  /**
+   * `n` messages are on their way to `partition`: with retention on write,
+   * trim it once `trimEvery` have gone since its last trim. Called in the
+   * same tick as the send, so the trim leaves in the same write; the send
+   * does not wait for it.
+   */
+  private wrote(partition: number, n = 1): void {
+    if (this.retention === null || (this.sinceTrim[partition] += n) < this.trimEvery) return;
+    this.sinceTrim[partition] = 0;
+    this.retention.partition(partition).then(
+      (r) => this.events.emit({ type: 'trimmed', ...r }),
+      (e: unknown) => this.events.emit({ type: 'error', error: e instanceof Error ? e : new Error(String(e)) }),
+    );
   }
 
   private async check(payload: T): Promise<void> {
@@ -87,11 +124,7 @@ export class Producer<T> {
   }
 
   private xadd(partition: number, payload: T, key: string | undefined, headers: Record<string, string> | undefined): Arg[] {
-    const o = this.options;
-    const args: Arg[] = ['XADD', this.topic.stream(partition)];
-    if (o.maxLen !== undefined) args.push('MAXLEN', '~', o.maxLen);
-    else if (o.maxAgeMs !== undefined) args.push('MINID', '~', Math.max(0, Date.now() - o.maxAgeMs));
-    args.push('*');
+    const args: Arg[] = ['XADD', this.topic.stream(partition), '*'];
     return encodeFields(payload, key, headers, args); // the fields go straight into the command
   }
 
@@ -108,7 +141,9 @@ export class Producer<T> {
       } catch (e) {
         return Promise.reject(e as Error); // a payload JSON.stringify refuses (a BigInt, a cycle)
       }
-      return this.conn.send(args).then((id) => ({ id: id as string, partition, duplicate: false }));
+      const sent = this.conn.send(args).then((id) => ({ id: id as string, partition, duplicate: false }));
+      this.wrote(partition);
+      return sent;
     }
     return this.sendTraced(payload, options ?? {});
   }
@@ -124,9 +159,12 @@ export class Producer<T> {
         const id = await schedule(this.conn, this.topic.stream(partition), dueAt, encodeFields(payload, o.key, o.headers));
         return { id, partition, duplicate: false, dueAt };
       }
-      if (o.idempotencyKey !== undefined) return this.sendOnce(partition, payload, o);
-      const id = (await this.conn.send(this.xadd(partition, payload, o.key, o.headers))) as string;
-      return { id, partition, duplicate: false };
+      const sent: Promise<SendResult> =
+        o.idempotencyKey !== undefined
+          ? this.sendOnce(partition, payload, o)
+          : this.conn.send(this.xadd(partition, payload, o.key, o.headers)).then((id) => ({ id: id as string, partition, duplicate: false }));
+      this.wrote(partition);
+      return sent;
     });
   }
 
@@ -140,7 +178,11 @@ export class Producer<T> {
     const parts = items.map((it) => this.topic.partitionFor(it.key));
     return inSendSpan(this.topic.name, { 'messaging.batch.message_count': items.length }, async () => {
       const trace = traceHeaders();
-      const replies = await this.conn.pipeline(items.map((it, i) => this.xadd(parts[i], it.payload, it.key, withTrace(it.headers, trace))));
+      const sent = this.conn.pipeline(items.map((it, i) => this.xadd(parts[i], it.payload, it.key, withTrace(it.headers, trace))));
+      const counts = new Map<number, number>();
+      for (const p of parts) counts.set(p, (counts.get(p) ?? 0) + 1);
+      for (const [p, n] of counts) this.wrote(p, n);
+      const replies = await sent;
       return replies.map((r, i) => {
         if (r instanceof Error) throw r;
         return { id: r as string, partition: parts[i], duplicate: false };

@@ -110,16 +110,19 @@ export class Retention {
     return this.run(false);
   }
 
-  private async run(dry: boolean): Promise<TrimResult[]> {
+  /** Trim one partition (or, `dry`, say what that would remove). */
+  async partition(p: number, dry = false): Promise<TrimResult> {
     const { maxLen, maxAgeMs } = this.policy;
     const ageId = maxAgeMs === undefined ? '' : `${Math.max(0, Date.now() - maxAgeMs)}-0`;
+    const [removed, keepFrom, limitedBy] = (await this.connection.script(SAFE_TRIM, [this.topic.stream(p)], [
+      maxLen ?? '', ageId, dry ? '1' : '0',
+    ])) as [number, string, string];
+    return { partition: p, removed, keepFrom, limitedBy };
+  }
+
+  private async run(dry: boolean): Promise<TrimResult[]> {
     const out: TrimResult[] = [];
-    for (let p = 0; p < this.topic.partitions; p++) {
-      const [removed, keepFrom, limitedBy] = (await this.connection.script(SAFE_TRIM, [this.topic.stream(p)], [
-        maxLen ?? '', ageId, dry ? '1' : '0',
-      ])) as [number, string, string];
-      out.push({ partition: p, removed, keepFrom, limitedBy });
-    }
+    for (let p = 0; p < this.topic.partitions; p++) out.push(await this.partition(p, dry));
     return out;
   }
 }

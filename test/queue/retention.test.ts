@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Registry } from 'prom-client';
 import { connect, type Connection } from '../../src/client/index.ts';
-import { Consumer, Producer, Retention, queueStats, registerQueueMetrics, topic } from '../../src/queue/index.ts';
+import { Consumer, Producer, Retention, queueStats, registerQueueMetrics, topic, type ProducerEvent } from '../../src/queue/index.ts';
 import { until } from '../support/until.ts';
 import { useBackends } from '../support/backends.ts';
 
@@ -64,6 +64,36 @@ for (const b of backends) {
       await conn.send(['XREADGROUP', 'GROUP', 'g', 'c', 'COUNT', 2, 'STREAMS', s, '>']);
       await conn.send(['XACK', s, 'g', '5-1', '5-2']);
       assert.deepEqual(await new Retention(t, conn, { maxLen: 1 }).apply(), [{ partition: 0, removed: 2, keepFrom: '6-0', limitedBy: 'group:g' }]);
+    });
+
+    test('retention on write trims every trimEvery sends, never past what a group has not read or acked', async () => {
+      const t = topic<{ i: number }>({ name: `retw${++n}`, partitions: 2 });
+      const producer = new Producer(t, { connection: conn, maxLen: 5, trimEvery: 10 });
+      const trims: ProducerEvent[] = [];
+      producer.events.on((e) => trims.push(e));
+      // No group yet: each trim cuts partition 0 to 5 entries (on sends 10, 20 and 30 to it).
+      for (let i = 0; i < 30; i++) await producer.send({ i }, { key: 'a' });
+      const p = t.partitionFor('a');
+      await until(() => trims.length === 3, 5000, 'three trims');
+      assert.deepEqual(trims.map((e) => e.type === 'trimmed' && [e.partition, e.removed, e.limitedBy]), [[p, 5, 'policy'], [p, 10, 'policy'], [p, 10, 'policy']]);
+      assert.equal(await conn.send(['XLEN', t.stream(p)]), 5);
+      // A group created after 9 more sends: the next trim (11 sends on) stops at the first entry it has not read.
+      await producer.sendBatch(Array.from({ length: 9 }, (_, i) => ({ payload: { i: 30 + i }, key: 'a' })));
+      await conn.send(['XGROUP', 'CREATE', t.stream(p), 'slow', '$']);
+      const later = (await producer.sendBatch(Array.from({ length: 11 }, (_, i) => ({ payload: { i: 39 + i }, key: 'a' })))).map((r) => r.id);
+      await until(() => trims.length === 4, 5000, 'a fourth trim');
+      const unread = trims[3];
+      assert.deepEqual(unread.type === 'trimmed' && [unread.removed, unread.keepFrom, unread.limitedBy], [14, later[0], 'group:slow']);
+      // It reads 10 and acks 5: the next trim stops at the first one it has not acked.
+      await conn.send(['XREADGROUP', 'GROUP', 'slow', 'c', 'COUNT', 10, 'STREAMS', t.stream(p), '>']);
+      await conn.send(['XACK', t.stream(p), 'slow', ...later.slice(0, 5)]);
+      await producer.sendBatch(Array.from({ length: 10 }, (_, i) => ({ payload: { i: 50 + i }, key: 'a' })));
+      await until(() => trims.length === 5, 5000, 'a fifth trim');
+      const unacked = trims[4];
+      assert.deepEqual(unacked.type === 'trimmed' && [unacked.removed, unacked.keepFrom, unacked.limitedBy], [5, later[5], 'group:slow']);
+      assert.equal(await conn.send(['XLEN', t.stream(p)]), 16);
+      assert.equal(await conn.send(['XLEN', t.stream(1 - p)]), 0, 'the other partition got nothing');
+      assert.throws(() => new Producer(t, { connection: conn, maxLen: 5, trimEvery: 0 }), /trimEvery/);
     });
 
     test('maxLen 0 removes every entry the groups are done with, and an idle stream\'s all', async () => {
