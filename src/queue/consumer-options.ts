@@ -52,6 +52,13 @@ export interface ConsumerOptions {
   mode?: 'shared' | 'ordered';
   /** Ordered mode: a crashed consumer's partitions move to others after this long (ms). @defaultValue 10_000 */
   leaseMs?: number;
+  /**
+   * Members of the group with nothing pending and idle this long (ms) are
+   * removed from its list (XGROUP DELCONSUMER), checked about once a minute:
+   * consumers that came and went do not pile up. One with pending entries is
+   * kept until others reclaim them. 0 keeps every name. @defaultValue 3_600_000
+   */
+  forgetIdleConsumersMs?: number;
 }
 
 export type Resolved = Required<ConsumerOptions>;
@@ -77,6 +84,7 @@ export function withDefaults(o: ConsumerOptions): Resolved {
     startId: o.startId ?? '0',
     mode: o.mode ?? 'shared',
     leaseMs: o.leaseMs ?? 10_000,
+    forgetIdleConsumersMs: o.forgetIdleConsumersMs ?? 3_600_000,
   };
   const int = (name: keyof Resolved, min: number) => {
     const v = r[name] as number;
@@ -92,6 +100,7 @@ export function withDefaults(o: ConsumerOptions): Resolved {
   int('blockMs', 1);
   int('scanIntervalMs', 1);
   int('leaseMs', 3);
+  int('forgetIdleConsumersMs', 0);
   if (r.mode !== 'shared' && r.mode !== 'ordered') badOption(`mode must be 'shared' or 'ordered', got ${String(r.mode)}`);
   if (!(r.jitter >= 0 && r.jitter <= 1)) badOption(`jitter must be 0..1, got ${r.jitter}`);
   if (r.heartbeatMs >= r.claimIdleMs) badOption(`heartbeatMs (${r.heartbeatMs}) must be below claimIdleMs (${r.claimIdleMs})`);

@@ -31,6 +31,7 @@
 import type { Arg, Connection, Reply } from '../client/connection.ts';
 import { isRedisReplyError } from '../client/errors.ts';
 import { deadLetterBatch } from './dead-letters.ts';
+import { forgetIdleConsumers } from './idle-consumers.ts';
 import { promoteDue } from './delayed.ts';
 import { badOption } from './errors.ts';
 import { withDefaults, type ConsumerOptions, type Resolved } from './consumer-options.ts';
@@ -69,6 +70,7 @@ export class Consumer<T> {
   /** Resolves the read loop's wait for a free slot. */
   private wakeUp: (() => void) | null = null;
   private scanTimer: NodeJS.Timeout | undefined;
+  private forgetTimer: NodeJS.Timeout | undefined;
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private handler: Handler<T> | null = null;
   private ordered: OrderedRunner | null = null;
@@ -92,6 +94,7 @@ export class Consumer<T> {
     this.running = true;
     this.handler = handler;
     await this.ensureGroups();
+    this.forgetTimer = this.forgetIdleMembers();
     if (this.options.mode === 'ordered') return this.runOrdered();
     this.reader = await this.conn.duplicate();
     this.events.emit({ type: 'started', consumer: this.name });
@@ -128,6 +131,7 @@ export class Consumer<T> {
     } finally {
       clearInterval(this.scanTimer);
       clearInterval(this.heartbeatTimer);
+      clearInterval(this.forgetTimer);
       // A handler that finishes queues its ack: wait for that too.
       for (;;) {
         this.pump();
@@ -219,9 +223,39 @@ export class Consumer<T> {
     try {
       if (!this.stopping) await this.ordered.run();
     } finally {
+      clearInterval(this.forgetTimer);
       this.running = false;
       this.events.emit({ type: 'stopped', consumer: this.name });
     }
+  }
+
+  /**
+   * Every so often (half of forgetIdleConsumersMs, at most a minute, at
+   * least scanIntervalMs) remove the group's idle members that have nothing
+   * pending (idle-consumers.ts). Undefined when turned off.
+   */
+  private forgetIdleMembers(): NodeJS.Timeout | undefined {
+    const o = this.options;
+    if (o.forgetIdleConsumersMs === 0) return undefined;
+    const every = Math.max(o.scanIntervalMs, Math.min(60_000, Math.floor(o.forgetIdleConsumersMs / 2)));
+    let busy = false;
+    const timer = setInterval(async () => {
+      if (busy || this.stopping) return;
+      busy = true;
+      try {
+        for (let p = 0; p < this.topic.partitions; p++) {
+          for (const consumer of await forgetIdleConsumers(this.conn, this.topic.stream(p), o.group, o.forgetIdleConsumersMs, this.name)) {
+            this.events.emit({ type: 'consumer-removed', partition: p, consumer });
+          }
+        }
+      } catch (e) {
+        this.fail(e);
+      } finally {
+        busy = false;
+      }
+    }, every);
+    timer.unref();
+    return timer;
   }
 
   private fail(e: unknown): void {

@@ -10,6 +10,8 @@ export type ConsumerEvent =
   | { type: 'dead-lettered'; id: string; partition: number; reason: string; deliveries: number }
   | { type: 'lost'; id: string; partition: number; owner: string | null }
   | { type: 'group-created'; partition: number }
+  /** A member of the group, idle with nothing pending, was removed from its list (forgetIdleConsumersMs). */
+  | { type: 'consumer-removed'; partition: number; consumer: string }
   /** Ordered mode: this consumer now holds the partition's lease. */
   | { type: 'assigned'; partition: number }
   /** Ordered mode: it gave the partition back (rebalance, stop) or its lease ran out ('lease-lost'). */

@@ -250,6 +250,28 @@ for (const b of backends) {
       assert.equal(((await conn.send(['XPENDING', t.stream(0), 'g'])) as unknown[])[0], 0);
     });
 
+    test('consumers that came and went leave the group once idle with nothing pending; pending work keeps its owner listed', async () => {
+      const t = fresh<{ n: number }>(undefined, 2);
+      await new Producer(t, { connection: conn }).send({ n: 1 }, { key: 'x' });
+      const p = t.partitionFor('x');
+      await conn.send(['XGROUP', 'CREATE', t.stream(p), 'g', '0']);
+      await conn.send(['XGROUP', 'CREATECONSUMER', t.stream(p), 'g', 'gone-idle']);
+      await conn.send(['XREADGROUP', 'GROUP', 'g', 'gone-busy', 'STREAMS', t.stream(p), '>']); // it holds the message
+      const removed: string[] = [];
+      const c = new Consumer(t, { connection: conn, group: 'g', name: 'live', ...fast, claimIdleMs: 60_000, heartbeatMs: 1000, forgetIdleConsumersMs: 150 });
+      c.events.on((e) => void (e.type === 'consumer-removed' && removed.push(`${e.partition}/${e.consumer}`)));
+      const running = c.run(() => {});
+      await until(() => removed.length > 0, 5000, 'an idle member removed');
+      await new Promise((r) => setTimeout(r, 300)); // two more rounds: nobody else goes
+      await c.stop();
+      await running;
+      assert.deepEqual(removed, [`${p}/gone-idle`]);
+      // ('live' itself is listed only once it has read something: Redis adds a member on its first delivery.)
+      const members = ((await conn.send(['XINFO', 'CONSUMERS', t.stream(p), 'g'])) as string[][]).map((m) => [m[1], m[3]]).filter(([name]) => name !== 'live');
+      assert.deepEqual(members, [['gone-busy', 1]], 'the member holding a message stays');
+      assert.throws(() => new Consumer(t, { connection: conn, group: 'g', forgetIdleConsumersMs: -1 }), /forgetIdleConsumersMs/);
+    });
+
     test('a consumer whose message was taken over does not ack it and reports it lost', async () => {
       const t = fresh<{ n: number }>();
       await new Producer(t, { connection: conn }).send({ n: 1 });
