@@ -47,6 +47,9 @@ export type Handler<T> = (message: Message<T>) => Promise<void> | void;
 
 type Entry = TakenEntry;
 
+/** What a messages() loop that left early answers for the messages it did not finish. */
+const HANDED_BACK = new Error('handed back: the for await loop left before finishing this message');
+
 /** Where COUNT's value sits in a read's arguments. */
 const READ_COUNT_AT = 5;
 
@@ -144,6 +147,53 @@ export class Consumer<T> {
       this.reader = null;
       this.running = false;
       this.events.emit({ type: 'stopped', consumer: this.name });
+    }
+  }
+
+  /**
+   * The messages, for `for await (const m of consumer.messages())`: each is
+   * acked when the loop asks for the next (with `concurrency` > 1 the next
+   * ones are already running their reads meanwhile). A loop that leaves early
+   * (break, return, or an error thrown in its body) hands back the message it
+   * was on and any read ahead: they stay pending and are delivered again
+   * (at least once), counting no failure. Leaving the loop stops the
+   * consumer; stop() ends the loop once what was read is through. The
+   * other style is run(handler); a consumer runs one or the other.
+   */
+  async *messages(): AsyncGenerator<Message<T>, void, undefined> {
+    type Ready = { msg: Message<T>; settle: (handBack: boolean) => void };
+    const ready: Ready[] = [];
+    let wake: (() => void) | null = null;
+    let leaving = false;
+    let ended = false;
+    const running = this.run(
+      (msg) =>
+        new Promise<void>((resolve, reject) => {
+          if (leaving) return reject(HANDED_BACK);
+          ready.push({ msg, settle: (back) => (back ? reject(HANDED_BACK) : resolve()) });
+          wake?.();
+        }),
+    ).finally(() => {
+      ended = true;
+      wake?.();
+    });
+    let current: Ready | undefined;
+    try {
+      for (;;) {
+        while (ready.length === 0 && !ended) await new Promise<void>((r) => (wake = r));
+        wake = null;
+        current = ready.shift();
+        if (current === undefined) break;
+        yield current.msg;
+        current.settle(false);
+        current = undefined;
+      }
+    } finally {
+      leaving = true;
+      current?.settle(true);
+      for (const r of ready.splice(0)) r.settle(true);
+      void this.stop();
+      await running;
     }
   }
 
@@ -441,6 +491,7 @@ export class Consumer<T> {
 
   /** A handler failed: retry later (the entry stays pending), or dead-letter it after maxDeliveries. */
   private async afterFailure(e: Entry, err: unknown): Promise<void> {
+    if (err === HANDED_BACK) return; // a for-await loop left: pending as it is, no failure
     const error = err instanceof Error ? err.message : String(err);
     if (e.deliveries >= this.options.maxDeliveries) {
       return this.deadLetter(e, `failed ${e.deliveries} deliveries`, error);

@@ -250,6 +250,41 @@ for (const b of backends) {
       assert.equal(((await conn.send(['XPENDING', t.stream(0), 'g'])) as unknown[])[0], 0);
     });
 
+    test('for await: a message is acked when the loop asks for the next; leaving early hands messages back, failing nothing', async () => {
+      const t = fresh<{ n: number }>();
+      await new Producer(t, { connection: conn }).sendBatch(Array.from({ length: 5 }, (_, n) => ({ payload: { n } })));
+      const events: ConsumerEvent[] = [];
+      const first = new Consumer(t, { connection: conn, group: 'g', name: 'it', ...fast, concurrency: 2 });
+      first.events.on((e) => events.push(e));
+      const got: number[] = [];
+      for await (const m of first.messages()) {
+        got.push(m.payload.n);
+        if (m.payload.n === 2) break;
+      }
+      assert.deepEqual(got, [0, 1, 2]);
+      const pending = (await conn.send(['XPENDING', t.stream(0), 'g', '-', '+', 10])) as Array<[string, string, number, number]>;
+      assert.ok(pending.length >= 1 && pending.length <= 3, `2 and what was read ahead stay pending: ${pending.length}`);
+      assert.ok(!events.some((e) => e.type === 'retry' || e.type === 'dead-lettered' || e.type === 'error'), 'handing back is no failure');
+
+      // The same consumer name again: what was handed back comes again, then the rest; stop() ends the loop.
+      const second = new Consumer(t, { connection: conn, group: 'g', name: 'it', ...fast });
+      const rest: number[] = [];
+      for await (const m of second.messages()) {
+        rest.push(m.payload.n);
+        if (rest.length === 3) void second.stop();
+      }
+      assert.deepEqual(rest.sort(), [2, 3, 4]);
+      assert.equal(((await conn.send(['XPENDING', t.stream(0), 'g'])) as unknown[])[0], 0, 'all acked');
+
+      // An error thrown in the loop's body leaves the loop with it; its message stays pending.
+      await new Producer(t, { connection: conn }).send({ n: 5 });
+      const third = new Consumer(t, { connection: conn, group: 'g', name: 'it', ...fast });
+      await assert.rejects(async () => {
+        for await (const m of third.messages()) throw new Error(`cannot take ${m.payload.n}`);
+      }, /cannot take 5/);
+      assert.equal(((await conn.send(['XPENDING', t.stream(0), 'g'])) as unknown[])[0], 1);
+    });
+
     test('consumers that came and went leave the group once idle with nothing pending; pending work keeps its owner listed', async () => {
       const t = fresh<{ n: number }>(undefined, 2);
       await new Producer(t, { connection: conn }).send({ n: 1 }, { key: 'x' });
