@@ -31,13 +31,15 @@
 import type { Arg, Connection, Reply } from '../client/connection.ts';
 import { isRedisReplyError } from '../client/errors.ts';
 import { deadLetterBatch } from './dead-letters.ts';
-import { forgetIdleConsumers } from './idle-consumers.ts';
+import { forgetIdleMembersNowAndThen } from './idle-consumers.ts';
 import { promoteDue } from './delayed.ts';
 import { badOption } from './errors.ts';
 import { withDefaults, type ConsumerOptions, type Resolved } from './consumer-options.ts';
 import { EventChannel, type ConsumerEvent } from './events.ts';
 import { AckBatch, ackOrTouchIfOwned } from './acks.ts';
+import { HANDED_BACK, messagesOf } from './iterate.ts';
 import { decodeFields, type Message } from './message.ts';
+import { entriesOf, InFlight } from './in-flight.ts';
 import { OrderedRunner, type TakenEntry } from './ordered.ts';
 import { validate } from './standard-schema.ts';
 import type { Topic } from './topic.ts';
@@ -46,9 +48,6 @@ import { inProcessSpan, tracing } from './tracing.ts';
 export type Handler<T> = (message: Message<T>) => Promise<void> | void;
 
 type Entry = TakenEntry;
-
-/** What a messages() loop that left early answers for the messages it did not finish. */
-const HANDED_BACK = new Error('handed back: the for await loop left before finishing this message');
 
 /** Where COUNT's value sits in a read's arguments. */
 const READ_COUNT_AT = 5;
@@ -160,41 +159,8 @@ export class Consumer<T> {
    * consumer; stop() ends the loop once what was read is through. The
    * other style is run(handler); a consumer runs one or the other.
    */
-  async *messages(): AsyncGenerator<Message<T>, void, undefined> {
-    type Ready = { msg: Message<T>; settle: (handBack: boolean) => void };
-    const ready: Ready[] = [];
-    let wake: (() => void) | null = null;
-    let leaving = false;
-    let ended = false;
-    const running = this.run(
-      (msg) =>
-        new Promise<void>((resolve, reject) => {
-          if (leaving) return reject(HANDED_BACK);
-          ready.push({ msg, settle: (back) => (back ? reject(HANDED_BACK) : resolve()) });
-          wake?.();
-        }),
-    ).finally(() => {
-      ended = true;
-      wake?.();
-    });
-    let current: Ready | undefined;
-    try {
-      for (;;) {
-        while (ready.length === 0 && !ended) await new Promise<void>((r) => (wake = r));
-        wake = null;
-        current = ready.shift();
-        if (current === undefined) break;
-        yield current.msg;
-        current.settle(false);
-        current = undefined;
-      }
-    } finally {
-      leaving = true;
-      current?.settle(true);
-      for (const r of ready.splice(0)) r.settle(true);
-      void this.stop();
-      await running;
-    }
+  messages(): AsyncGenerator<Message<T>, void, undefined> {
+    return messagesOf(this);
   }
 
   /**
@@ -279,33 +245,17 @@ export class Consumer<T> {
     }
   }
 
-  /**
-   * Every so often (half of forgetIdleConsumersMs, at most a minute, at
-   * least scanIntervalMs) remove the group's idle members that have nothing
-   * pending (idle-consumers.ts). Undefined when turned off.
-   */
+  /** The timer that removes idle members of the group now and then (idle-consumers.ts); undefined when turned off. */
   private forgetIdleMembers(): NodeJS.Timeout | undefined {
-    const o = this.options;
-    if (o.forgetIdleConsumersMs === 0) return undefined;
-    const every = Math.max(o.scanIntervalMs, Math.min(60_000, Math.floor(o.forgetIdleConsumersMs / 2)));
-    let busy = false;
-    const timer = setInterval(async () => {
-      if (busy || this.stopping) return;
-      busy = true;
-      try {
-        for (let p = 0; p < this.topic.partitions; p++) {
-          for (const consumer of await forgetIdleConsumers(this.conn, this.topic.stream(p), o.group, o.forgetIdleConsumersMs, this.name)) {
-            this.events.emit({ type: 'consumer-removed', partition: p, consumer });
-          }
-        }
-      } catch (e) {
-        this.fail(e);
-      } finally {
-        busy = false;
-      }
-    }, every);
-    timer.unref();
-    return timer;
+    return forgetIdleMembersNowAndThen({
+      ...this.options,
+      conn: this.conn,
+      topic: this.topic as Topic<unknown>,
+      self: this.name,
+      stopping: () => this.stopping,
+      removed: (partition, consumer) => this.events.emit({ type: 'consumer-removed', partition, consumer }),
+      fail: (e) => this.fail(e),
+    });
   }
 
   private fail(e: unknown): void {
@@ -627,45 +577,3 @@ export class Consumer<T> {
 }
 
 export type { Arg, Reply };
-
-/** Entries taken and not yet settled, a map of ids per partition (no key string per message). */
-class InFlight {
-  private readonly byPartition: Array<Map<string, Entry>>;
-  size = 0;
-
-  constructor(partitions: number) {
-    this.byPartition = Array.from({ length: partitions }, () => new Map<string, Entry>());
-  }
-
-  has(partition: number, id: string): boolean {
-    return this.byPartition[partition].has(id);
-  }
-
-  /** Add `e` unless its id is in flight already; whether it was added. */
-  add(e: Entry): boolean {
-    const m = this.byPartition[e.partition];
-    if (m.has(e.id)) return false;
-    m.set(e.id, e);
-    this.size++;
-    return true;
-  }
-
-  delete(e: Entry): void {
-    if (this.byPartition[e.partition].delete(e.id)) this.size--;
-  }
-
-  *values(): IterableIterator<Entry> {
-    for (const m of this.byPartition) yield* m.values();
-  }
-}
-
-/** Entries of an XREADGROUP reply; `keys` gives each stream's partition. */
-function entriesOf(reply: unknown, keys: string[]): Entry[] {
-  if (reply === null) return [];
-  const out: Entry[] = [];
-  for (const [key, entries] of reply as Array<[string, Array<[string, string[] | null]>]>) {
-    const partition = keys.indexOf(key);
-    for (const [id, fields] of entries) if (fields) out.push({ partition, id, fields, deliveries: 1 });
-  }
-  return out;
-}
