@@ -49,6 +49,10 @@ export type Handler<T> = (message: Message<T>) => Promise<void> | void;
 
 type Entry = TakenEntry;
 
+/** The PEL scan reads pending entries SCAN_PAGE at a time, at most SCAN_PAGES pages a pass. */
+const SCAN_PAGE = 100;
+const SCAN_PAGES = 10;
+
 /** Where COUNT's value sits in a read's arguments. */
 const READ_COUNT_AT = 5;
 
@@ -545,34 +549,59 @@ export class Consumer<T> {
     if (this.scanning || this.stopping) return;
     this.scanning = true;
     try {
+      const o = this.options;
       for (let p = 0; p < this.topic.partitions; p++) {
-        const stream = this.topic.stream(p);
-        await promoteDue(this.conn, stream);
-        const pending = (await this.conn.send(['XPENDING', stream, this.options.group, '-', '+', 100])) as Array<[string, string, number, number]>;
-        for (const [id, owner, idle, deliveries] of pending) {
-          if (this.stopping || this.freeSlots() <= 0) return;
-          if (this.inFlight.has(p, id)) continue;
-          const mine = owner === this.name;
-          if (mine ? idle < this.backoff(deliveries) : idle < this.options.claimIdleMs) continue;
-          const minIdle = mine ? 0 : this.options.claimIdleMs;
-          const claimed = (await this.conn.send(['XCLAIM', stream, this.options.group, this.name, minIdle, id])) as Array<[string, string[]]>;
-          if (claimed.length === 0) {
-            // Deleted from the stream (XCLAIM dropped it), or its owner came back.
-            continue;
-          }
-          const e: Entry = { partition: p, id, fields: claimed[0][1], deliveries: deliveries + 1 };
-          if (!mine) this.events.emit({ type: 'reclaimed', id, partition: p, from: owner, deliveries: e.deliveries });
-          if (e.deliveries > this.options.maxDeliveries) {
-            await this.deadLetter(e, `exceeded ${this.options.maxDeliveries} deliveries`, 'its consumers stopped before finishing it');
-            continue;
-          }
-          this.take(e);
-          this.pump();
-        }
+        await promoteDue(this.conn, this.topic.stream(p));
+        // Any member's entries idle past claimIdleMs, then this consumer's own idle past the
+        // shortest backoff. The IDLE filter keeps live members' entries (their heartbeats keep
+        // them fresh) from filling the pages, however many they hold.
+        if (!(await this.scanPending(p, o.claimIdleMs))) return;
+        if (!(await this.scanPending(p, Math.floor(o.backoffMs * (1 - o.jitter)), this.name))) return;
       }
     } finally {
       this.scanning = false;
     }
+  }
+
+  /**
+   * Go through partition `p`'s pending entries idle at least `minIdle` ms
+   * (only `owner`'s, if given), a page of SCAN_PAGE at a time, up to
+   * SCAN_PAGES pages: claim those due (own ones whose backoff passed, others'
+   * idle past claimIdleMs) and take them. False when out of free slots or
+   * stopping.
+   */
+  private async scanPending(p: number, minIdle: number, owner?: string): Promise<boolean> {
+    const stream = this.topic.stream(p);
+    const o = this.options;
+    let from = '-';
+    for (let page = 0; page < SCAN_PAGES; page++) {
+      const args: Arg[] = ['XPENDING', stream, o.group, 'IDLE', minIdle, from, '+', SCAN_PAGE];
+      if (owner !== undefined) args.push(owner);
+      const pending = (await this.conn.send(args)) as Array<[string, string, number, number]>;
+      for (const [id, owner, idle, deliveries] of pending) {
+        if (this.stopping || this.freeSlots() <= 0) return false;
+        if (this.inFlight.has(p, id)) continue;
+        const mine = owner === this.name;
+        if (mine ? idle < this.backoff(deliveries) : idle < o.claimIdleMs) continue;
+        const minIdleToClaim = mine ? 0 : o.claimIdleMs;
+        const claimed = (await this.conn.send(['XCLAIM', stream, o.group, this.name, minIdleToClaim, id])) as Array<[string, string[]]>;
+        if (claimed.length === 0) {
+          // Deleted from the stream (XCLAIM dropped it), or its owner came back.
+          continue;
+        }
+        const e: Entry = { partition: p, id, fields: claimed[0][1], deliveries: deliveries + 1 };
+        if (!mine) this.events.emit({ type: 'reclaimed', id, partition: p, from: owner, deliveries: e.deliveries });
+        if (e.deliveries > o.maxDeliveries) {
+          await this.deadLetter(e, `exceeded ${o.maxDeliveries} deliveries`, 'its consumers stopped before finishing it');
+          continue;
+        }
+        this.take(e);
+        this.pump();
+      }
+      if (pending.length < SCAN_PAGE) break;
+      from = `(${pending[pending.length - 1][0]}`;
+    }
+    return true;
   }
 }
 

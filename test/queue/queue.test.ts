@@ -307,6 +307,28 @@ for (const b of backends) {
       assert.throws(() => new Consumer(t, { connection: conn, group: 'g', forgetIdleConsumersMs: -1 }), /forgetIdleConsumersMs/);
     });
 
+    test('a dead consumer\'s messages are reclaimed even behind more than a page of live pending ones', async () => {
+      const t = fresh<{ n: number }>();
+      const s = t.stream(0);
+      await new Producer(t, { connection: conn }).sendBatch(Array.from({ length: 160 }, (_, n) => ({ payload: { n } })));
+      await conn.send(['XGROUP', 'CREATE', s, 'g', '0']);
+      const alive = ((await conn.send(['XREADGROUP', 'GROUP', 'g', 'alive', 'COUNT', 150, 'STREAMS', s, '>'])) as Array<[string, Array<[string, string[]]>]>)[0][1].map(([id]) => id);
+      await conn.send(['XREADGROUP', 'GROUP', 'g', 'dead', 'COUNT', 10, 'STREAMS', s, '>']);
+      // 'alive' keeps its 150 fresh, as a live consumer's heartbeat does.
+      const heartbeat = setInterval(() => void conn.send(['XCLAIM', s, 'g', 'alive', 0, ...alive, 'JUSTID']).catch(() => {}), 50);
+      const seen: number[] = [];
+      const c = new Consumer(t, { connection: conn, group: 'g', ...fast, concurrency: 4 });
+      const running = c.run((m) => void seen.push(m.payload.n));
+      try {
+        await until(() => seen.length >= 10, 5000, "the dead consumer's 10 messages");
+      } finally {
+        await c.stop();
+        await running;
+        clearInterval(heartbeat);
+      }
+      assert.deepEqual(seen.sort((a, b) => a - b), Array.from({ length: 10 }, (_, i) => 150 + i), "only the dead consumer's");
+    });
+
     test('a consumer whose message was taken over does not ack it and reports it lost', async () => {
       const t = fresh<{ n: number }>();
       await new Producer(t, { connection: conn }).send({ n: 1 });
