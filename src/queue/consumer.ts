@@ -25,12 +25,12 @@
  * Ownership: before an ack or a heartbeat the consumer checks, with
  * XPENDING, that it still owns the entry; if another consumer reclaimed it
  * (this one was paused or slow), it does not ack on the new owner's behalf
- * and reports { type: 'lost' }. Without scripting the check and the ack are
- * two commands: a reclaim landing between them is not detected.
+ * and reports { type: 'lost' }. The check and the ack (or the dead letter)
+ * are one script, so a reclaim cannot land between them.
  */
 import type { Arg, Connection, Reply } from '../client/connection.ts';
 import { isRedisReplyError } from '../client/errors.ts';
-import { deadLetterBatch } from './dead-letters.ts';
+import { deadLetterIfOwned } from './dead-letters.ts';
 import { forgetIdleMembersNowAndThen } from './idle-consumers.ts';
 import { promoteDue } from './delayed.ts';
 import { badOption } from './errors.ts';
@@ -511,24 +511,13 @@ export class Consumer<T> {
     return Math.round(base * (1 - o.jitter * Math.random()));
   }
 
-  private async stillOwned(e: Entry): Promise<boolean> {
-    const r = (await this.conn.send(['XPENDING', this.topic.stream(e.partition), this.options.group, e.id, e.id, 1])) as Array<[string, string, number, number]>;
-    const owner = r.length ? r[0][1] : null;
-    if (owner === this.name) return true;
-    this.events.emit({ type: 'lost', id: e.id, partition: e.partition, owner });
-    return false;
-  }
-
+  /** Dead-letter `e` if this consumer still owns it (one script: check, dead letter, ack); else report it lost. */
   private async deadLetter(e: Entry, reason: string, error: string): Promise<void> {
-    if (!(await this.stillOwned(e))) return;
-    const res = await this.conn.pipeline(
-      deadLetterBatch(this.topic as Topic<unknown>, e.partition, e.id, e.fields, {
-        reason, error, group: this.options.group, consumer: this.name, deliveries: e.deliveries,
-      }),
-    );
-    const exec = res[res.length - 1];
-    if (exec instanceof Error) throw exec;
-    this.events.emit({ type: 'dead-lettered', id: e.id, partition: e.partition, reason, deliveries: e.deliveries });
+    const owner = await deadLetterIfOwned(this.conn, this.topic as Topic<unknown>, e.partition, e.id, e.fields, {
+      reason, error, group: this.options.group, consumer: this.name, deliveries: e.deliveries,
+    });
+    if (owner !== true) this.events.emit({ type: 'lost', id: e.id, partition: e.partition, owner });
+    else this.events.emit({ type: 'dead-lettered', id: e.id, partition: e.partition, reason, deliveries: e.deliveries });
   }
 
   /** Reset the idle time of in-flight messages this consumer still owns (one script call per partition). */

@@ -1,8 +1,7 @@
 /**
  * Dead letters: a message that failed maxDeliveries times (or failed its
  * schema) moves to `<stream>:dlq` with named fields that say why, in one
- * MULTI with the XACK that removes it from the group, so it is never both
- * pending and dead, nor neither:
+ * script with the XACK that removes it from the group (deadLetterIfOwned):
  *
  *   reason, error, original-id, source-stream, group, consumer, deliveries,
  *   failed-at, plus the original fields (p, k, h).
@@ -10,6 +9,7 @@
  * DeadLetters lists, replays (all, by filter, rate-limited) and purges them.
  */
 import type { Connection } from '../client/connection.ts';
+import { defineScript } from '../client/script.ts';
 import { badOption } from './errors.ts';
 import { decodeFields } from './message.ts';
 import type { Topic } from './topic.ts';
@@ -22,23 +22,44 @@ export interface DeadLetterInfo {
   deliveries: number;
 }
 
-/** The MULTI ... EXEC batch that dead-letters one entry. */
-export function deadLetterBatch(
+/**
+ * KEYS stream, dead-letter stream. ARGV group, consumer, id, then the dead
+ * letter's fields. If `consumer` still owns the entry: add the dead letter
+ * and XACK the entry, as one step; otherwise change nothing. Replies
+ * {1, ''} done, or {0, owner} ('' when no longer pending).
+ */
+const DEAD_LETTER_IF_OWNED = defineScript(
+  'brook-dead-letter-if-owned',
+  2,
+  `local p = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[3], ARGV[3], 1)[1]
+if not p or p[2] ~= ARGV[2] then return {0, p and p[2] or ''} end
+redis.call('XADD', KEYS[2], '*', unpack(ARGV, 4))
+redis.call('XACK', KEYS[1], ARGV[1], ARGV[3])
+return {1, ''}`,
+);
+
+/**
+ * Dead-letter one entry if `info.consumer` still owns it: the dead letter
+ * and the XACK in one script, so it is never both pending and dead, nor
+ * neither, and a consumer that lost the entry to another (a paused
+ * "zombie") does not settle it on the new owner's behalf. Returns true, or
+ * the owner now (null: no longer pending).
+ */
+export async function deadLetterIfOwned(
+  conn: Connection,
   topic: Topic<unknown>,
   partition: number,
   id: string,
   fields: string[],
   info: DeadLetterInfo,
-): Array<Array<string | number>> {
+): Promise<true | string | null> {
   const stream = topic.stream(partition);
-  return [
-    ['MULTI'],
-    ['XADD', topic.deadLetters(partition), '*',
-      'reason', info.reason, 'error', info.error ?? '', 'original-id', id, 'source-stream', stream,
-      'group', info.group, 'consumer', info.consumer, 'deliveries', info.deliveries, 'failed-at', Date.now(), ...fields],
-    ['XACK', stream, info.group, id],
-    ['EXEC'],
-  ];
+  const [done, owner] = (await conn.script(DEAD_LETTER_IF_OWNED, [stream, topic.deadLetters(partition)], [
+    info.group, info.consumer, id,
+    'reason', info.reason, 'error', info.error ?? '', 'original-id', id, 'source-stream', stream,
+    'group', info.group, 'consumer', info.consumer, 'deliveries', info.deliveries, 'failed-at', Date.now(), ...fields,
+  ])) as [number, string];
+  return done === 1 ? true : owner === '' ? null : owner;
 }
 
 export interface DeadLetter {

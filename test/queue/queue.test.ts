@@ -352,6 +352,30 @@ for (const b of backends) {
       assert.deepEqual(pel.map((p) => p[1]), ['thief'], 'still pending on the new owner, not acked by the zombie');
     });
 
+    test('a consumer whose failing message was taken over does not dead-letter it', async () => {
+      const t = fresh<{ n: number }>();
+      await new Producer(t, { connection: conn }).send({ n: 1 });
+      const events: ConsumerEvent[] = [];
+      let fail!: () => void;
+      const c = new Consumer(t, { connection: conn, group: 'g', ...fast, maxDeliveries: 1, heartbeatMs: 250 });
+      c.events.on((e) => events.push(e));
+      let got: Message<{ n: number }> | undefined;
+      const running = c.run(async (m) => {
+        got = m;
+        await new Promise<void>((_, reject) => (fail = () => reject(new Error('boom'))));
+      });
+      await until(() => got !== undefined, 5000, 'delivery');
+      await conn.send(['XCLAIM', t.stream(0), 'g', 'thief', 0, got!.id]);
+      fail(); // its last delivery failed: it would dead-letter the message, but it is no longer its own
+      await until(() => events.some((e) => e.type === 'lost'), 5000, 'lost event');
+      await c.stop();
+      await running;
+      assert.ok(!events.some((e) => e.type === 'dead-lettered'));
+      assert.equal(await conn.send(['XLEN', t.deadLetters(0)]), 0, 'no dead letter');
+      const pel = (await conn.send(['XPENDING', t.stream(0), 'g', '-', '+', 10])) as Array<[string, string]>;
+      assert.deepEqual(pel.map((p) => p[1]), ['thief']);
+    });
+
     test('stop() lets in-flight handlers finish and ack', async () => {
       const t = fresh<{ n: number }>();
       await new Producer(t, { connection: conn }).send({ n: 1 });
