@@ -39,7 +39,7 @@ function makeClient(t: ServerTarget, options: ConnectOptions): Client {
 }
 
 /** Where a target points, for error messages. */
-export function describe(t: ServerTarget): string {
+export function describeTarget(t: ServerTarget): string {
   if (t.kind === 'redis') return `${t.tls ? 'rediss' : 'redis'}://${t.host}:${t.port}`;
   const list = (t.kind === 'sentinel' ? t.sentinels : t.nodes).map((n) => `${n.host}:${n.port}`).join(',');
   return t.kind === 'sentinel' ? `master '${t.name}' through the sentinels at ${list}` : `the cluster at ${list}`;
@@ -68,11 +68,11 @@ function whenReady(client: Client, t: ServerTarget): Promise<void> {
       if (failure === undefined) return resolve();
       client.disconnect();
       let why = failure.message.replace(/ Retrying from scratch after \d+ms\./, ''); // ioredis's Sentinel wording; this client stops here
-      if (/No such master with that name/.test(why)) why = `the sentinels know no master '${(t as { name?: string }).name}'`;
+      if (t.kind === 'sentinel' && /No such master with that name/.test(why)) why = `the sentinels know no master '${t.name}'`;
       const nodeError = (failure as { lastNodeError?: unknown }).lastNodeError; // Cluster: why the slots could not be read
       if (nodeError instanceof Error) why += ` (${nodeError.message})`;
       const when = isFatal(failure) ? '' : ` within ${t.connectTimeoutMs} ms`;
-      reject(new BrookClientError(ClientErrorCode.Connect, `cannot connect to ${describe(t)}${when}: ${why}`, { cause: failure }));
+      reject(new BrookClientError(ClientErrorCode.Connect, `cannot connect to ${describeTarget(t)}${when}: ${why}`, { cause: failure }));
     };
     const onReady = () => done();
     const onError = (e: Error) => {

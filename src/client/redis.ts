@@ -8,7 +8,7 @@ import { Cluster, Redis } from 'ioredis';
 import type { Arg, Connection, Features, Reply, RedisReplyErrorLike } from './connection.ts';
 import { BrookClientError, ClientErrorCode, RedisReplyError, isRedisReplyError } from './errors.ts';
 import type { Script } from './script.ts';
-import { describe, detect, openClient, type Client, type ConnectOptions, type ServerTarget } from './redis-link.ts';
+import { describeTarget, detect, openClient, type Client, type ConnectOptions, type ServerTarget } from './redis-link.ts';
 
 const KEYLESS = new Set(['multi', 'exec', 'discard', 'ping', 'time', 'echo', 'info', 'script', 'client', 'config', 'command', 'dbsize', 'flushall', 'flushdb']);
 
@@ -210,7 +210,7 @@ export class RedisConnection implements Connection {
 
   static async open(target: ServerTarget, options: ConnectOptions = {}, features?: Features): Promise<RedisConnection> {
     if (options.tls !== undefined && !(target.kind === 'redis' && target.tls)) {
-      throw new BrookClientError(ClientErrorCode.BadUrl, `TLS options need a rediss:// URL, not ${describe(target)}`);
+      throw new BrookClientError(ClientErrorCode.BadUrl, `TLS options need a rediss:// URL, not ${describeTarget(target)}`);
     }
     const client = await openClient(target, options);
     return new RedisConnection(client, target, options, features ?? (await detect(client, target.kind === 'cluster')));
