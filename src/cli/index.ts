@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /** The brook command line. */
 import { Command } from 'commander';
+import { registerEventCommands } from './events-cmd.ts';
 import { registerQueueCommands } from './queue-cmd.ts';
 import { registerServer } from './server-cmd.ts';
 
@@ -10,4 +11,5 @@ program.name('brook').description('Redis Streams toolkit with an embedded Redis-
 program.exitOverride((e) => process.exit(e.exitCode === 0 ? 0 : 2));
 registerServer(program);
 registerQueueCommands(program);
+registerEventCommands(program);
 await program.parseAsync(process.argv);

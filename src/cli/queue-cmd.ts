@@ -13,11 +13,10 @@
  * countPartitions), --json (machine output). Exit 0 done, 1 failed (the
  * reason on stderr), 2 bad usage.
  */
-import { Command, InvalidArgumentError, Option } from 'commander';
-import { connect, type Connection } from '../client/index.ts';
+import type { Command } from 'commander';
+import type { Connection } from '../client/index.ts';
+import { duration, print, urlOption, wholeNumber, withConnection } from './common.ts';
 import { DeadLetters, Retention, queueStats, topic, type DeadLetter, type Topic } from '../queue/index.ts';
-
-export const DEFAULT_URL = 'redis://127.0.0.1:6379';
 
 interface CommonFlags {
   url: string;
@@ -26,18 +25,10 @@ interface CommonFlags {
   json?: boolean;
 }
 
-/** A flag that must be a whole number >= min. */
-function wholeNumber(min: number): (v: string) => number {
-  return (v) => {
-    if (!/^\d+$/.test(v) || Number(v) < min) throw new InvalidArgumentError(`expected a whole number >= ${min}, got '${v}'`);
-    return Number(v);
-  };
-}
-
 function common(cmd: Command): Command {
   return cmd
     .argument('<topic>', 'topic name')
-    .addOption(new Option('--url <url>', 'where the topic lives (brook://, redis://, rediss://, redis+sentinel://, redis+cluster://)').env('BROOK_URL').default(DEFAULT_URL))
+    .addOption(urlOption())
     .option('--prefix <prefix>', 'key prefix of the topic', 'brook:')
     .option('--partitions <n>', 'number of partitions (default: counted from the streams that exist)', wholeNumber(1))
     .option('--json', 'print JSON instead of text');
@@ -55,32 +46,13 @@ export async function countPartitions(conn: Connection, name: string, prefix: st
   return n;
 }
 
-/** Connect, resolve the topic, run `body`, close; errors print as `brook <what>: reason` with exit code 1. */
-async function withTopic(what: string, name: string, f: CommonFlags, body: (t: Topic<unknown>, conn: Connection) => Promise<void>): Promise<void> {
-  let conn: Connection | undefined;
-  try {
-    conn = await connect(f.url);
+/** Connect, resolve the topic (its partitions counted unless given), run `body`. */
+function withTopic(what: string, name: string, f: CommonFlags, body: (t: Topic<unknown>, conn: Connection) => Promise<void>): Promise<void> {
+  return withConnection(what, f.url, async (conn) => {
     const partitions = f.partitions ?? (await countPartitions(conn, name, f.prefix));
     if (partitions === 0) throw new Error(`no topic '${name}' at ${f.url} (no stream ${f.prefix}{${name}:0}; give --partitions or --prefix)`);
     await body(topic({ name, partitions, prefix: f.prefix }), conn);
-  } catch (e) {
-    console.error(`brook ${what}: ${e instanceof Error ? e.message : String(e)}`);
-    process.exitCode = 1;
-  } finally {
-    await conn?.close();
-  }
-}
-
-const print = (f: CommonFlags, json: unknown, text: () => string[]): void => {
-  console.log(f.json ? JSON.stringify(json, null, 2) : text().join('\n'));
-};
-
-/** "1.2 s", "3 min", "2.0 h": an age or idle time to read at a glance. */
-export function duration(ms: number): string {
-  if (ms < 1000) return `${ms} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-  if (ms < 3_600_000) return `${(ms / 60_000).toFixed(1)} min`;
-  return `${(ms / 3_600_000).toFixed(1)} h`;
+  });
 }
 
 function registerStats(program: Command): void {
@@ -88,7 +60,7 @@ function registerStats(program: Command): void {
     .action((name: string, f: CommonFlags) =>
       withTopic('stats', name, f, async (t, conn) => {
         const stats = await queueStats(t, conn);
-        print(f, stats, () =>
+        print(f.json, stats, () =>
           stats.flatMap((p) => [
             `partition ${p.partition} (${p.stream}): ${p.length} entries`,
             ...p.groups.flatMap((g) => [
@@ -111,7 +83,7 @@ function registerDeadLetters(program: Command): void {
     .action((name: string, f: CommonFlags & { limit: number }) =>
       withTopic('dlq list', name, f, async (t, conn) => {
         const letters = await new DeadLetters(t, conn).list(f.limit);
-        print(f, letters, () =>
+        print(f.json, letters, () =>
           letters.length === 0
             ? ['no dead letters']
             : letters.map((d) => `${d.partition}/${d.originalId} (${d.id}): ${d.reason}: ${d.error} [group ${d.group}, consumer ${d.consumer}, ${d.deliveries} deliveries] ${d.payloadText ?? ''}`),
@@ -125,7 +97,7 @@ function registerDeadLetters(program: Command): void {
     .action((name: string, f: CommonFlags & { reason?: string; rate?: number; limit?: number }) =>
       withTopic('dlq replay', name, f, async (t, conn) => {
         const replayed = await new DeadLetters(t, conn).replay({ filter: byReason(f.reason), perSecond: f.rate, limit: f.limit });
-        print(f, { replayed }, () => [`replayed ${replayed}`]);
+        print(f.json, { replayed }, () => [`replayed ${replayed}`]);
       }),
     );
   common(dlq.command('purge').description('delete dead letters for good'))
@@ -135,7 +107,7 @@ function registerDeadLetters(program: Command): void {
       if (!f.yes) dlq.error('brook dlq purge deletes dead letters for good: add --yes', { exitCode: 2 });
       return withTopic('dlq purge', name, f, async (t, conn) => {
         const purged = await new DeadLetters(t, conn).purge(byReason(f.reason));
-        print(f, { purged }, () => [`purged ${purged}`]);
+        print(f.json, { purged }, () => [`purged ${purged}`]);
       });
     });
 }
@@ -151,7 +123,7 @@ function registerTrim(program: Command): void {
       const retention = new Retention(t, conn, { maxLen: f.maxlen, maxAgeMs: f.maxAge });
       const results = f.preview ? await retention.preview() : await retention.apply();
       const verb = f.preview ? 'would remove' : 'removed';
-      print(f, results, () =>
+      print(f.json, results, () =>
         results.map((r) => `partition ${r.partition}: ${verb} ${r.removed}${r.keepFrom ? `, keeping from ${r.keepFrom}` : ''}${r.limitedBy !== 'policy' ? ` (held back by ${r.limitedBy})` : ''}`),
       );
     });

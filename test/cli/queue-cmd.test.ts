@@ -6,11 +6,11 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { connect, type Connection } from '../../src/client/index.ts';
 import { Consumer, Producer, topic, type PartitionStats } from '../../src/queue/index.ts';
 import { startRedis, type RedisProcess } from '../support/redis-server.ts';
 import { until } from '../support/until.ts';
+import { brook as runBrook } from '../support/cli.ts';
 
 let redis: RedisProcess;
 let conn: Connection;
@@ -18,14 +18,8 @@ const t = topic<{ n: number }>({ name: 'orders', partitions: 2 });
 /** Messages whose handler always fails: dead letters after one delivery. */
 const poison = [0, 3, 6, 9];
 
-/** `brook ...args`: its exit code and output. */
-function brook(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['bin/brook.mjs', ...args], { timeout: 30_000, env: { ...process.env, BROOK_URL: redis.url } }, (e, stdout, stderr) => {
-      resolve({ code: e ? (typeof e.code === 'number' ? e.code : -1) : 0, stdout, stderr });
-    });
-  });
-}
+/** `brook ...args` with BROOK_URL pointing at the test's redis-server. */
+const brook = (...args: string[]) => runBrook(redis.url, ...args);
 
 before(async () => {
   redis = await startRedis();
