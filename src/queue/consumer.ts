@@ -554,18 +554,18 @@ export class Consumer<T> {
 
   /**
    * Go through partition `p`'s pending entries idle at least `minIdle` ms
-   * (only `owner`'s, if given), a page of SCAN_PAGE at a time, up to
+   * (only `onlyOf`'s, if given), a page of SCAN_PAGE at a time, up to
    * SCAN_PAGES pages: claim those due (own ones whose backoff passed, others'
    * idle past claimIdleMs) and take them. False when out of free slots or
    * stopping.
    */
-  private async scanPending(p: number, minIdle: number, owner?: string): Promise<boolean> {
+  private async scanPending(p: number, minIdle: number, onlyOf?: string): Promise<boolean> {
     const stream = this.topic.stream(p);
     const o = this.options;
     let from = '-';
     for (let page = 0; page < SCAN_PAGES; page++) {
       const args: Arg[] = ['XPENDING', stream, o.group, 'IDLE', minIdle, from, '+', SCAN_PAGE];
-      if (owner !== undefined) args.push(owner);
+      if (onlyOf !== undefined) args.push(onlyOf);
       const pending = (await this.conn.send(args)) as Array<[string, string, number, number]>;
       for (const [id, owner, idle, deliveries] of pending) {
         if (this.stopping || this.freeSlots() <= 0) return false;
