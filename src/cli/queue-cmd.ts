@@ -1,6 +1,7 @@
 /**
  * Operating queues from the shell, on any backend a URL names:
  *
+ *   brook topics                             the topics and their partitions (not on Cluster)
  *   brook stats <topic>                      per partition: length; per group: lag, pending,
  *                                            oldest pending age; per consumer: pending, idle
  *   brook dlq list <topic> [--limit n]       dead letters with their reason and error
@@ -130,7 +131,46 @@ function registerTrim(program: Command): void {
   });
 }
 
+/**
+ * The topics under `prefix`: partition 0 streams, `<prefix>{<name>:0}`, found
+ * with SCAN (not on Cluster, where SCAN covers one node only), each with
+ * its partitions counted. Sorted by name.
+ */
+export async function listTopics(conn: Connection, prefix: string): Promise<Array<{ name: string; partitions: number }>> {
+  if (conn.features.cluster) throw new Error('listing topics needs SCAN over every node: on Cluster, name the topic (brook stats <topic>)');
+  const names = new Set<string>();
+  const glob = `${prefix.replace(/[*?[\]\\]/g, '\\$&')}{*:0}`;
+  let cursor = '0';
+  do {
+    const [next, keys] = (await conn.send(['SCAN', cursor, 'MATCH', glob, 'COUNT', 1000, 'TYPE', 'stream'])) as [string, string[]];
+    for (const k of keys) {
+      const name = k.slice(prefix.length + 1, -':0}'.length);
+      if (/^[A-Za-z0-9._-]+$/.test(name)) names.add(name); // a topic's name; other keys that match the glob are not topics
+    }
+    cursor = next;
+  } while (cursor !== '0');
+  const out = [];
+  for (const name of [...names].sort()) out.push({ name, partitions: await countPartitions(conn, name, prefix) });
+  return out;
+}
+
+function registerTopics(program: Command): void {
+  program
+    .command('topics')
+    .description('the topics at a URL, with their partitions (not on Cluster)')
+    .addOption(urlOption())
+    .option('--prefix <prefix>', 'key prefix of the topics', 'brook:')
+    .option('--json', 'print JSON instead of text')
+    .action((f: { url: string; prefix: string; json?: boolean }) =>
+      withConnection('topics', f.url, async (conn) => {
+        const topics = await listTopics(conn, f.prefix);
+        print(f.json, topics, () => (topics.length === 0 ? [`no topics under '${f.prefix}'`] : topics.map((t) => `${t.name} (${t.partitions} partition${t.partitions === 1 ? '' : 's'})`)));
+      }),
+    );
+}
+
 export function registerQueueCommands(program: Command): void {
+  registerTopics(program);
   registerStats(program);
   registerDeadLetters(program);
   registerTrim(program);

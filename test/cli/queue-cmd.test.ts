@@ -44,6 +44,15 @@ after(async () => {
   await redis?.stop();
 });
 
+test('brook topics: the topics under the prefix with their partitions', async () => {
+  await conn.send(['XADD', 'brook:{orders:0}:dlq-look-alike', '*', 'p', '1']); // not a partition stream
+  const r = await brook('topics', '--json');
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(JSON.parse(r.stdout), [{ name: 'orders', partitions: 2 }]);
+  assert.equal((await brook('topics')).stdout.trim(), 'orders (2 partitions)');
+  assert.equal((await brook('topics', '--prefix', 'nothing:')).stdout.trim(), "no topics under 'nothing:'");
+});
+
 test('brook stats: partitions counted, each group\'s lag and pending, its consumers', async () => {
   const r = await brook('stats', 'orders', '--json');
   assert.equal(r.code, 0, r.stderr);
