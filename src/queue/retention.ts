@@ -34,7 +34,12 @@ export interface TrimResult {
   limitedBy: string;
 }
 
-/** KEYS stream. ARGV maxLen | '', minId by age | '', dryRun '1' | '0'. */
+/**
+ * KEYS stream. ARGV maxLen | '', minId by age | '', dryRun '1' | '0'.
+ * The groups' cut-off comes first (the first entry any group has not read
+ * or not acked), so a stuck group costs the look-up of the entries before
+ * it, not of the whole backlog behind it.
+ */
 const SAFE_TRIM = defineScript(
   'brook-safe-trim',
   1,
@@ -47,21 +52,17 @@ local function lt(a, b)
   if #as ~= #bs then return #as < #bs end
   return as < bs
 end
-if redis.call('EXISTS', key) == 0 then return {0, '', 'policy'} end
-local keep = '0-0'
-local len = redis.call('XLEN', key)
-if maxLen ~= '' and len > tonumber(maxLen) then
-  local k = len - tonumber(maxLen)
-  local r = redis.call('XRANGE', key, '-', '+', 'COUNT', k + 1)
-  if r[k + 1] then keep = r[k + 1][1] else
-    -- maxLen 0: all of them, so keep from just past the last entry
-    local ms, seq = string.match(r[#r][1], '^(%d+)-(%d+)$')
-    keep = ms .. '-' .. tostring(tonumber(seq) + 1)
-  end
+-- The ID just past 'id': seq + 1, on the decimal text (a Lua number prints 1e+14 from there on).
+local function justPast(id)
+  local ms, seq = string.match(id, '^(%d+)-(%d+)$')
+  local i = #seq
+  while i > 0 and string.sub(seq, i, i) == '9' do i = i - 1 end
+  if i == 0 then return ms .. '-1' .. string.rep('0', #seq) end
+  return ms .. '-' .. string.sub(seq, 1, i - 1) .. (tonumber(string.sub(seq, i, i)) + 1) .. string.rep('0', #seq - i)
 end
-if ageId ~= '' and lt(keep, ageId) then keep = ageId end
-if keep == '0-0' then return {0, '', 'policy'} end
-local by = 'policy'
+if redis.call('EXISTS', key) == 0 then return {0, '', 'policy'} end
+-- The groups' cut-off: the first entry some group has not read, or has read and not acked.
+local gcut, gby
 for _, g in ipairs(redis.call('XINFO', 'GROUPS', key)) do
   local name, last, pending
   for i = 1, #g, 2 do
@@ -69,19 +70,31 @@ for _, g in ipairs(redis.call('XINFO', 'GROUPS', key)) do
     elseif g[i] == 'last-delivered-id' then last = g[i + 1]
     elseif g[i] == 'pending' then pending = g[i + 1] end
   end
-  -- The first entry this group has not read (or just past the end when it has read everything).
   local unread = redis.call('XRANGE', key, '(' .. last, '+', 'COUNT', 1)[1]
-  local cut
-  if unread then cut = unread[1] else
-    local ms, seq = string.match(last, '^(%d+)-(%d+)$')
-    cut = ms .. '-' .. tostring(tonumber(seq) + 1)
-  end
+  local cut = unread and unread[1] or justPast(last)
   if pending > 0 then
     local p = redis.call('XPENDING', key, name)
     if lt(p[2], cut) then cut = p[2] end
   end
-  if lt(cut, keep) then keep = cut; by = 'group:' .. name end
+  if not gcut or lt(cut, gcut) then gcut = cut; gby = 'group:' .. name end
 end
+-- The policy's cut-off, looking no further than the groups'.
+local keep, heldBack = '0-0', false
+local len = redis.call('XLEN', key)
+if maxLen ~= '' and len > tonumber(maxLen) then
+  local k = len - tonumber(maxLen)
+  if k == len then
+    keep = justPast(redis.call('XREVRANGE', key, '+', '-', 'COUNT', 1)[1][1])
+  else
+    local r = redis.call('XRANGE', key, '-', gcut and ('(' .. gcut) or '+', 'COUNT', k + 1)
+    -- fewer than k + 1 before the groups' cut-off: the policy's is past it, the groups hold it back
+    if r[k + 1] then keep = r[k + 1][1] else keep, heldBack = gcut, true end
+  end
+end
+if ageId ~= '' and lt(keep, ageId) then keep, heldBack = ageId, false end
+if keep == '0-0' then return {0, '', 'policy'} end
+local by = heldBack and gby or 'policy'
+if gcut and lt(gcut, keep) then keep = gcut; by = gby end
 local n
 if dry then n = #redis.call('XRANGE', key, '-', '(' .. keep) else n = redis.call('XTRIM', key, 'MINID', keep) end
 return {n, keep, by}`,

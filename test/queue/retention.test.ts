@@ -110,6 +110,9 @@ for (const b of backends) {
       await conn.send(['XACK', s, 'g', '7-2', '8-0']);
       assert.deepEqual(await none.apply(), [{ partition: 0, removed: 2, keepFrom: '8-1', limitedBy: 'policy' }]);
       assert.equal(await conn.send(['XLEN', s]), 0);
+      // Just past a sequence number beyond what a Lua number prints exactly.
+      await conn.send(['XADD', s, '9-99999999999999999', 'p', '1']);
+      assert.deepEqual(await none.preview(), [{ partition: 0, removed: 1, keepFrom: '9-100000000000000000', limitedBy: 'policy' }]);
     });
 
     test('delayed messages wait until due, then are delivered once; at in the past delivers promptly', async () => {
