@@ -6,7 +6,7 @@
  * - Batches go in one pipelined round trip.
  * - Retention on write (maxLen / maxAgeMs): every `trimEvery` sends to a
  *   partition, the same safe trim as Retention (retention.ts) runs on it,
- *   in the same write as the send: never an entry that a group has not
+ *   right behind the send (in the same write, on a single server): never an entry that a group has not
  *   read or not acked. Not XADD's MAXLEN, which would drop unread work.
  * - An idempotency key makes a send happen at most once per window, even
  *   when retried: one Lua script checks the marker, adds the message and
@@ -105,7 +105,7 @@ export class Producer<T> {
   /**
    * `n` messages are on their way to `partition`: with retention on write,
    * trim it once `trimEvery` have gone since its last trim. Called in the
-   * same tick as the send, so the trim leaves in the same write; the send
+   * same tick as the send, so on a single server the trim leaves in the same write; the send
    * does not wait for it.
    */
   private wrote(partition: number, n = 1): void {

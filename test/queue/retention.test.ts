@@ -75,7 +75,9 @@ for (const b of backends) {
       for (let i = 0; i < 30; i++) await producer.send({ i }, { key: 'a' });
       const p = t.partitionFor('a');
       await until(() => trims.length === 3, 5000, 'three trims');
-      assert.deepEqual(trims.map((e) => e.type === 'trimmed' && [e.partition, e.removed, e.limitedBy]), [[p, 5, 'policy'], [p, 10, 'policy'], [p, 10, 'policy']]);
+      // (How many each trim removes depends on when it ran: on Cluster a first EVALSHA meets NOSCRIPT and goes again.)
+      assert.deepEqual(trims.map((e) => e.type === 'trimmed' && [e.partition, e.limitedBy]), [[p, 'policy'], [p, 'policy'], [p, 'policy']]);
+      assert.equal(trims.reduce((n, e) => n + (e.type === 'trimmed' ? e.removed : 0), 0), 25);
       assert.equal(await conn.send(['XLEN', t.stream(p)]), 5);
       // A group created after 9 more sends: the next trim (11 sends on) stops at the first entry it has not read.
       await producer.sendBatch(Array.from({ length: 9 }, (_, i) => ({ payload: { i: 30 + i }, key: 'a' })));
@@ -110,7 +112,8 @@ for (const b of backends) {
       await conn.send(['XACK', s, 'g', '7-2', '8-0']);
       assert.deepEqual(await none.apply(), [{ partition: 0, removed: 2, keepFrom: '8-1', limitedBy: 'policy' }]);
       assert.equal(await conn.send(['XLEN', s]), 0);
-      // Just past a sequence number beyond what a Lua number prints exactly.
+      // Just past a sequence number beyond what a Lua number prints exactly (and no group to hold it back).
+      await conn.send(['XGROUP', 'DESTROY', s, 'g']);
       await conn.send(['XADD', s, '9-99999999999999999', 'p', '1']);
       assert.deepEqual(await none.preview(), [{ partition: 0, removed: 1, keepFrom: '9-100000000000000000', limitedBy: 'policy' }]);
     });
