@@ -61,6 +61,31 @@ end
 return lost`,
 );
 
+/**
+ * KEYS stream. ARGV group, consumer, id, idle (ms), delivery count. If the
+ * consumer still owns the entry, give it back: its delivery count set back
+ * and its idle time set so that another consumer takes it over at once.
+ * Replies 1, or 0 when it is no longer this consumer's.
+ */
+const HAND_BACK = defineScript(
+  'brook-hand-back',
+  1,
+  `local p = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[3], ARGV[3], 1)[1]
+if not p or p[2] ~= ARGV[2] then return 0 end
+redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], 0, ARGV[3], 'IDLE', ARGV[4], 'RETRYCOUNT', ARGV[5], 'JUSTID')
+return 1`,
+);
+
+/**
+ * Give back an entry this consumer took but will not handle (a for-await
+ * loop that left): it stays pending, as if this delivery had not counted
+ * (`deliveries` is the count to restore), idle for `idleMs` so that any
+ * consumer whose claimIdleMs is at most that takes it at once.
+ */
+export async function handBackIfOwned(conn: Connection, stream: string, group: string, consumer: string, id: string, idleMs: number, deliveries: number): Promise<boolean> {
+  return (await conn.script(HAND_BACK, [stream], [group, consumer, id, idleMs, deliveries])) === 1;
+}
+
 /** Whether `ids` are in ascending stream ID order (usually: handlers finish in the order read). */
 function isSorted(ids: string[]): boolean {
   for (let i = 1; i < ids.length; i++) if (compareIds(ids[i - 1], ids[i]) > 0) return false;

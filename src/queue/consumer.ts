@@ -36,7 +36,7 @@ import { promoteDue } from './delayed.ts';
 import { badOption } from './errors.ts';
 import { withDefaults, type ConsumerOptions, type Resolved } from './consumer-options.ts';
 import { EventChannel, type ConsumerEvent } from './events.ts';
-import { AckBatch, ackOrTouchIfOwned } from './acks.ts';
+import { AckBatch, ackOrTouchIfOwned, handBackIfOwned } from './acks.ts';
 import { HANDED_BACK, messagesOf } from './iterate.ts';
 import { decodeFields, type Message } from './message.ts';
 import { entriesOf, InFlight } from './in-flight.ts';
@@ -52,6 +52,9 @@ type Entry = TakenEntry;
 /** The PEL scan reads pending entries SCAN_PAGE at a time, at most SCAN_PAGES pages a pass. */
 const SCAN_PAGE = 100;
 const SCAN_PAGES = 10;
+
+/** The idle time a handed-back entry gets: past any claimIdleMs below a year, so any consumer takes it at once. */
+const HANDED_BACK_IDLE_MS = 365 * 24 * 3_600_000;
 
 /** Where COUNT's value sits in a read's arguments. */
 const READ_COUNT_AT = 5;
@@ -158,8 +161,9 @@ export class Consumer<T> {
    * acked when the loop asks for the next (with `concurrency` > 1 the next
    * ones are already running their reads meanwhile). A loop that leaves early
    * (break, return, or an error thrown in its body) hands back the message it
-   * was on and any read ahead: they stay pending and are delivered again
-   * (at least once), counting no failure. Leaving the loop stops the
+   * was on and any read ahead: they stay pending, their delivery uncounted,
+   * for any consumer of the group to take at once (at least once, no failure
+   * counted). Leaving the loop stops the
    * consumer; stop() ends the loop once what was read is through. The
    * other style is run(handler); a consumer runs one or the other.
    */
@@ -445,7 +449,11 @@ export class Consumer<T> {
 
   /** A handler failed: retry later (the entry stays pending), or dead-letter it after maxDeliveries. */
   private async afterFailure(e: Entry, err: unknown): Promise<void> {
-    if (err === HANDED_BACK) return; // a for-await loop left: pending as it is, no failure
+    if (err === HANDED_BACK) {
+      // A for-await loop left before this one: give it back uncounted, for another consumer to take at once.
+      await handBackIfOwned(this.conn, this.topic.stream(e.partition), this.options.group, this.name, e.id, HANDED_BACK_IDLE_MS, e.deliveries - 1);
+      return;
+    }
     const error = err instanceof Error ? err.message : String(err);
     if (e.deliveries >= this.options.maxDeliveries) {
       return this.deadLetter(e, `failed ${e.deliveries} deliveries`, error);

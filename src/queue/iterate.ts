@@ -2,7 +2,8 @@
  * The `for await` style of a consumer (Consumer.messages()), built on
  * run(handler): the handler hands each message to the loop and settles
  * when the loop asks for the next one (then the message is acked) or leaves
- * early (then it is handed back: left pending, no failure counted).
+ * early (then it is handed back: left pending, its delivery uncounted, for
+ * any consumer to take at once; see Consumer.afterFailure).
  */
 import type { Handler } from './consumer.ts';
 import type { Message } from './message.ts';

@@ -254,34 +254,46 @@ for (const b of backends) {
       const t = fresh<{ n: number }>();
       await new Producer(t, { connection: conn }).sendBatch(Array.from({ length: 5 }, (_, n) => ({ payload: { n } })));
       const events: ConsumerEvent[] = [];
-      const first = new Consumer(t, { connection: conn, group: 'g', name: 'it', ...fast, concurrency: 2 });
+      // maxDeliveries 1: a message handed back must not count as delivered, or it would be dead-lettered on its next delivery.
+      const first = new Consumer(t, { connection: conn, group: 'g', name: 'it', ...fast, concurrency: 2, maxDeliveries: 1 });
       first.events.on((e) => events.push(e));
       const got: number[] = [];
+      const bound = setTimeout(() => void first.stop(), 5000); // ends the loop should the messages not come
       for await (const m of first.messages()) {
         got.push(m.payload.n);
         if (m.payload.n === 2) break;
       }
+      clearTimeout(bound);
       assert.deepEqual(got, [0, 1, 2]);
       const pending = (await conn.send(['XPENDING', t.stream(0), 'g', '-', '+', 10])) as Array<[string, string, number, number]>;
       assert.ok(pending.length >= 1 && pending.length <= 3, `2 and what was read ahead stay pending: ${pending.length}`);
       assert.ok(!events.some((e) => e.type === 'retry' || e.type === 'dead-lettered' || e.type === 'error'), 'handing back is no failure');
 
-      // The same consumer name again: what was handed back comes again, then the rest; stop() ends the loop.
-      const second = new Consumer(t, { connection: conn, group: 'g', name: 'it', ...fast });
+      // Another consumer takes what was handed back, as a first delivery, then the rest; stop() ends the loop.
+      const second = new Consumer(t, { connection: conn, group: 'g', name: 'other', ...fast, claimIdleMs: 60_000, heartbeatMs: 1000, maxDeliveries: 1 });
+      second.events.on((e) => events.push(e));
       const rest: number[] = [];
+      const deliveries: number[] = [];
+      const bound2 = setTimeout(() => void second.stop(), 5000);
       for await (const m of second.messages()) {
         rest.push(m.payload.n);
+        deliveries.push(m.deliveries);
         if (rest.length === 3) void second.stop();
       }
-      assert.deepEqual(rest.sort(), [2, 3, 4]);
+      clearTimeout(bound2);
+      assert.deepEqual(rest.sort(), [2, 3, 4], 'taken at once, though its claimIdleMs is a minute');
+      assert.deepEqual(deliveries, [1, 1, 1]);
+      assert.ok(!events.some((e) => e.type === 'dead-lettered'));
       assert.equal(((await conn.send(['XPENDING', t.stream(0), 'g'])) as unknown[])[0], 0, 'all acked');
 
       // An error thrown in the loop's body leaves the loop with it; its message stays pending.
       await new Producer(t, { connection: conn }).send({ n: 5 });
       const third = new Consumer(t, { connection: conn, group: 'g', name: 'it', ...fast });
+      const bound3 = setTimeout(() => void third.stop(), 5000);
       await assert.rejects(async () => {
         for await (const m of third.messages()) throw new Error(`cannot take ${m.payload.n}`);
       }, /cannot take 5/);
+      clearTimeout(bound3);
       assert.equal(((await conn.send(['XPENDING', t.stream(0), 'g'])) as unknown[])[0], 1);
     });
 
