@@ -48,7 +48,10 @@ export function describeTarget(t: ServerTarget): string {
 /** An error no retry mends: a rejected password, a TLS certificate the client does not trust, a master name Sentinel does not know. */
 function isFatal(e: Error): boolean {
   const code = (e as { code?: unknown }).code;
-  return /^(WRONGPASS|NOAUTH|NOPERM)\b|invalid password|No such master with that name/.test(e.message) || (typeof code === 'string' && /CERT|TLS|SSL/.test(code));
+  if (/^(WRONGPASS|NOAUTH|NOPERM)\b|invalid password|No such master with that name/.test(e.message)) return true;
+  if (typeof code === 'string' && /CERT|TLS|SSL|LEAF|ISSUER/.test(code)) return true;
+  const nodeError = (e as { lastNodeError?: unknown }).lastNodeError; // Cluster: the node's own reason
+  return nodeError instanceof Error && isFatal(nodeError);
 }
 
 /**

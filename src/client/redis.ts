@@ -213,7 +213,12 @@ export class RedisConnection implements Connection {
       throw new BrookClientError(ClientErrorCode.BadUrl, `TLS options need a rediss:// URL, not ${describeTarget(target)}`);
     }
     const client = await openClient(target, options);
-    return new RedisConnection(client, target, options, features ?? (await detect(client, target.kind === 'cluster')));
+    try {
+      return new RedisConnection(client, target, options, features ?? (await detect(client, target.kind === 'cluster')));
+    } catch (e) {
+      client.disconnect(); // detect() failed (an ACL that refuses INFO, ...): do not leave the client reconnecting
+      throw e;
+    }
   }
 
   /** The socket corked until the end of this tick, if any, and how many commands it holds (coalesce). */

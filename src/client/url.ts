@@ -41,6 +41,7 @@ function linkOptions(url: string, query: string | undefined): LinkOptions {
     if (k !== 'replyTimeoutMs' && k !== 'connectTimeoutMs') bad(url, `unknown parameter '${k}' (connectTimeoutMs, replyTimeoutMs)`);
     if (!/^\d+$/.test(v)) bad(url, `${k} must be a whole number of ms, got '${v}'`);
     if (k === 'connectTimeoutMs' && Number(v) === 0) bad(url, 'connectTimeoutMs must be at least 1 ms');
+    if (Number(v) > 2_147_483_647) bad(url, `${k} must be at most 2147483647 ms (a timer's limit)`);
     o[k] = Number(v);
   }
   return o;

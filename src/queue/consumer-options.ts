@@ -54,7 +54,8 @@ export interface ConsumerOptions {
   leaseMs?: number;
   /**
    * Members of the group with nothing pending and idle this long (ms) are
-   * removed from its list (XGROUP DELCONSUMER), checked about once a minute:
+   * removed from its list (XGROUP DELCONSUMER), checked every half of this
+   * time, at most once a minute:
    * consumers that came and went do not pile up. One with pending entries is
    * kept until others reclaim them. 0 keeps every name. @defaultValue 3_600_000
    */

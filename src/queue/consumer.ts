@@ -9,7 +9,7 @@
  *     ├─ handler ok ────────────── XACK (after checking it still owns the entry)
  *     ├─ handler throws ────────── stays pending; retried after backoff(deliveries)
  *     │                            with jitter, by this consumer's PEL scan
- *     ├─ deliveries >= max ─────── dead letter (MULTI: XADD dlq + XACK)
+ *     ├─ deliveries >= max ─────── dead letter (one script: XADD dlq + XACK, if still its own)
  *     └─ payload fails schema ──── dead letter at once
  *
  *   scan (every scanIntervalMs):
@@ -102,16 +102,23 @@ export class Consumer<T> {
     if (this.running) badOption('this consumer is already running');
     this.running = true;
     this.handler = handler;
-    await this.ensureGroups();
-    this.forgetTimer = this.forgetIdleMembers();
-    if (this.options.mode === 'ordered') return this.runOrdered();
-    this.reader = await this.conn.duplicate();
+    try {
+      await this.ensureGroups();
+      this.forgetTimer = this.forgetIdleMembers();
+      if (this.options.mode === 'ordered') return await this.runOrdered();
+      this.reader = await this.conn.duplicate();
+    } catch (e) {
+      // Could not start (no server within connectTimeoutMs, ...): nothing left running, run() may be called again.
+      clearInterval(this.forgetTimer);
+      this.running = false;
+      throw e;
+    }
     this.events.emit({ type: 'started', consumer: this.name });
     this.scanTimer = setInterval(() => void this.scan().catch((e) => this.fail(e)), this.options.scanIntervalMs);
     this.heartbeatTimer = setInterval(() => void this.heartbeat().catch((e) => this.fail(e)), this.options.heartbeatMs);
-    // Pick up what this consumer name had pending before (a restart).
-    await this.scan();
     try {
+      // Pick up what this consumer name had pending before (a restart).
+      await this.scan();
       while (!this.stopping) {
         const free = this.freeSlots();
         if (free <= 0) {

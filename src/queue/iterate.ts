@@ -33,6 +33,7 @@ export async function* messagesOf<T>(consumer: Runnable<T>): AsyncGenerator<Mess
     ended = true;
     wake?.();
   });
+  running.catch(() => {}); // its failure is rethrown by the await in finally below, even while the loop's body runs
   let current: Ready | undefined;
   try {
     for (;;) {

@@ -95,9 +95,10 @@ test('a certificate the client does not trust fails at once, with the reason', a
 });
 
 test('a rejected password fails at once, with the server\'s reason', async () => {
-  const { error } = await connectFailure(`redis://:wrong@127.0.0.1:${redis.port}`);
+  const { error, ms } = await connectFailure(`redis://:wrong@127.0.0.1:${redis.port}`);
   assert.equal(error.code, ClientErrorCode.Connect);
   assert.match(error.message, /WRONGPASS/);
+  assert.ok(ms < 5000, `took ${ms} ms (the timeout is 10 s)`);
   assert.match((await connectFailure(`redis://127.0.0.1:${redis.port}`)).error.message, /NOAUTH/);
 });
 

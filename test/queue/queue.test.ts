@@ -429,6 +429,17 @@ for (const b of backends) {
   });
 }
 
+test('a consumer that cannot start says why and can be started again (nothing left running)', async () => {
+  const closed = await connect('brook://memory');
+  await closed.close();
+  const c = new Consumer(topic({ name: 'nostart' }), { connection: closed, group: 'g' });
+  await assert.rejects(c.run(() => {}), /closed/);
+  await assert.rejects(c.run(() => {}), /closed/, 'not "already running"');
+  await assert.rejects(async () => {
+    for await (const _ of c.messages()) assert.fail('no message');
+  }, /closed/);
+});
+
 test('bad options fail at construction with the reason', () => {
   const t = topic({ name: 'opts' });
   assert.throws(() => topic({ name: 'bad name!' }), /topic name/);
