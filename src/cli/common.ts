@@ -13,10 +13,12 @@ export function urlOption(): Option {
   return new Option('--url <url>', 'where the data lives (brook://, redis://, rediss://, redis+sentinel://, redis+cluster://)').env('BROOK_URL').default(DEFAULT_URL);
 }
 
-/** A flag that must be a whole number >= min. */
-export function wholeNumber(min: number): (v: string) => number {
+/** A flag that must be a whole number from min to max. */
+export function wholeNumber(min: number, max = Number.MAX_SAFE_INTEGER): (v: string) => number {
   return (v) => {
-    if (!/^\d+$/.test(v) || Number(v) < min) throw new InvalidArgumentError(`expected a whole number >= ${min}, got '${v}'`);
+    if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) {
+      throw new InvalidArgumentError(max === Number.MAX_SAFE_INTEGER ? `expected a whole number >= ${min}, got '${v}'` : `expected a whole number ${min}..${max}, got '${v}'`);
+    }
     return Number(v);
   };
 }

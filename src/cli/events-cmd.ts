@@ -3,13 +3,13 @@
  *
  *   brook events read <stream> [--from v] [--to v] [--backwards] [--limit n]
  *   brook events log [--since time] [--type t ...] [--stream s] [--limit n]
- *   brook events append <stream> <type> <data-json> [--expected-version v] [--id id]
+ *   brook events append <stream> <type> <data-json> --partitions n [--expected-version v] [--id id]
  *
  * `log` reads the global log in append order across streams (per partition;
  * partitions merged by time), optionally only some event types or streams.
  * Common flags: --url (default $BROOK_URL, else redis://127.0.0.1:6379),
- * --prefix (brook:), --partitions (the store's, default 4: it decides which
- * partition a stream lives in), --json. Exit 0 done, 1 failed, 2 bad usage.
+ * --prefix (brook:), --partitions (the store's, default 4 for reading;
+ * append needs it given: it decides which partition a stream lives in), --json. Exit 0 done, 1 failed, 2 bad usage.
  */
 import { InvalidArgumentError, type Command } from 'commander';
 import type { Connection } from '../client/index.ts';
@@ -54,9 +54,9 @@ function line(e: RecordedEvent): string {
   return `${e.stream} v${e.version} ${new Date(e.timestamp).toISOString()} ${e.type} ${JSON.stringify(e.data)}`;
 }
 
-/** --since: an ISO time or ms since the epoch. */
+/** --since: an ISO time (2026-12-01, 2026-12-01T10:00:00Z) or ms since the epoch (10 digits or more). */
 function time(v: string): number {
-  const t = /^\d+$/.test(v) ? Number(v) : Date.parse(v);
+  const t = /^\d{10,}$/.test(v) ? Number(v) : Date.parse(v);
   if (!Number.isFinite(t)) throw new InvalidArgumentError(`expected an ISO time or ms since the epoch, got '${v}'`);
   return t;
 }
@@ -107,7 +107,9 @@ export function registerEventCommands(program: Command): void {
   storeFlags(events.command('append').description('append one event to a stream').argument('<stream>', 'stream name').argument('<type>', 'event type').argument('<data>', 'event data as JSON'))
     .option('--expected-version <v>', 'fail unless the stream is at this version (a number, any, no-stream, exists)', expectedVersion)
     .option('--id <id>', 'event id: the same id again appends nothing (default: a new UUID)')
-    .action((stream: string, type: string, data: string, f: StoreFlags & { expectedVersion?: ExpectedVersion; id?: string }) => {
+    .action((stream: string, type: string, data: string, f: StoreFlags & { expectedVersion?: ExpectedVersion; id?: string }, cmd: Command) => {
+      // The partition count decides where the event goes: a wrong one would put it where the application never reads.
+      if (cmd.getOptionValueSource('partitions') === 'default') events.error('brook events append: give --partitions, the count the store was made with', { exitCode: 2 });
       let parsed: unknown;
       try {
         parsed = JSON.parse(data);

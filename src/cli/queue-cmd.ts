@@ -31,7 +31,7 @@ function common(cmd: Command): Command {
     .argument('<topic>', 'topic name')
     .addOption(urlOption())
     .option('--prefix <prefix>', 'key prefix of the topic', 'brook:')
-    .option('--partitions <n>', 'number of partitions (default: counted from the streams that exist)', wholeNumber(1))
+    .option('--partitions <n>', 'number of partitions (default: counted from the streams that exist)', wholeNumber(1, 1024))
     .option('--json', 'print JSON instead of text');
 }
 

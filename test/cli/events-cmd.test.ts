@@ -55,19 +55,22 @@ test('brook events log: across streams in append order, filtered by type and str
 });
 
 test('brook events append: expected version checked, the same id twice appends once, bad input refused', async () => {
-  const ok = await brook('events', 'append', 'order-2', 'OrderPaid', '{"amount":12}', '--expected-version', '1', '--id', 'pay-1', '--json');
+  const unsure = await brook('events', 'append', 'order-2', 'OrderPaid', '{"amount":12}');
+  assert.equal(unsure.code, 2);
+  assert.match(unsure.stderr, /give --partitions/);
+  const ok = await brook('events', 'append', 'order-2', 'OrderPaid', '{"amount":12}', '--partitions', '4', '--expected-version', '1', '--id', 'pay-1', '--json');
   assert.equal(ok.code, 0, ok.stderr);
   const appended = JSON.parse(ok.stdout) as AppendResult;
   assert.deepEqual([appended.version, appended.duplicate, appended.positions.length], [2, false, 1]);
-  const again = await brook('events', 'append', 'order-2', 'OrderPaid', '{"amount":12}', '--id', 'pay-1');
+  const again = await brook('events', 'append', 'order-2', 'OrderPaid', '{"amount":12}', '--partitions', '4', '--id', 'pay-1');
   assert.equal(again.stdout.trim(), "already stored: 'order-2' is at version 2");
-  const stale = await brook('events', 'append', 'order-2', 'OrderPaid', '{}', '--expected-version', '1');
+  const stale = await brook('events', 'append', 'order-2', 'OrderPaid', '{}', '--partitions', '4', '--expected-version', '1');
   assert.equal(stale.code, 1);
   assert.match(stale.stderr, /^brook events append: .*version/i);
-  const notJson = await brook('events', 'append', 'order-2', 'OrderPaid', '{oops');
+  const notJson = await brook('events', 'append', 'order-2', 'OrderPaid', '{oops', '--partitions', '4');
   assert.equal(notJson.code, 2);
   assert.match(notJson.stderr, /not JSON/);
-  const badVersion = await brook('events', 'append', 'order-2', 'X', '{}', '--expected-version', 'soon');
+  const badVersion = await brook('events', 'append', 'order-2', 'X', '{}', '--partitions', '4', '--expected-version', 'soon');
   assert.equal(badVersion.code, 2);
   assert.equal(await new EventStore({ connection: conn }).streamVersion('order-2'), 2, 'nothing else was appended');
 });
