@@ -3,7 +3,7 @@
  * running a body on a connection with errors printed as `brook <what>:
  * reason` (exit code 1), and printing text or JSON.
  */
-import { InvalidArgumentError, Option } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { connect, type Connection } from '../client/index.ts';
 
 export const DEFAULT_URL = 'redis://127.0.0.1:6379';
@@ -11,6 +11,11 @@ export const DEFAULT_URL = 'redis://127.0.0.1:6379';
 /** --url: where the data lives; $BROOK_URL, else the address `brook server` and Redis listen on by default. */
 export function urlOption(): Option {
   return new Option('--url <url>', 'where the data lives (brook://, redis://, rediss://, redis+sentinel://, redis+cluster://)').env('BROOK_URL').default(DEFAULT_URL);
+}
+
+/** The flags every data command takes: --url, --prefix (of `what`'s keys) and --json. */
+export function dataFlags(cmd: Command, what: string): Command {
+  return cmd.addOption(urlOption()).option('--prefix <prefix>', `key prefix of the ${what}`, 'brook:').option('--json', 'print JSON instead of text');
 }
 
 /** A flag that must be a whole number from min to max. */

@@ -14,7 +14,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import type { Connection } from '../client/index.ts';
 import { EventStore, type ExpectedVersion, type RecordedEvent } from '../eventstore/index.ts';
-import { print, urlOption, wholeNumber, withConnection } from './common.ts';
+import { dataFlags, print, wholeNumber, withConnection } from './common.ts';
 
 interface StoreFlags {
   url: string;
@@ -24,11 +24,7 @@ interface StoreFlags {
 }
 
 function storeFlags(cmd: Command): Command {
-  return cmd
-    .addOption(urlOption())
-    .option('--prefix <prefix>', 'key prefix of the store', 'brook:')
-    .option('--partitions <n>', "the store's partitions (as it was created with)", wholeNumber(1), 4)
-    .option('--json', 'print JSON instead of text');
+  return dataFlags(cmd, 'store').option('--partitions <n>', "the store's partitions (as it was created with)", wholeNumber(1), 4);
 }
 
 /** How far past --partitions to look for a partition log that says the store has more. */

@@ -16,7 +16,7 @@
  */
 import type { Command } from 'commander';
 import type { Connection } from '../client/index.ts';
-import { duration, print, urlOption, wholeNumber, withConnection } from './common.ts';
+import { dataFlags, duration, print, wholeNumber, withConnection } from './common.ts';
 import { DeadLetters, Retention, queueStats, topic, type DeadLetter, type Topic } from '../queue/index.ts';
 
 interface CommonFlags {
@@ -27,12 +27,11 @@ interface CommonFlags {
 }
 
 function common(cmd: Command): Command {
-  return cmd
-    .argument('<topic>', 'topic name')
-    .addOption(urlOption())
-    .option('--prefix <prefix>', 'key prefix of the topic', 'brook:')
-    .option('--partitions <n>', 'number of partitions (default: counted from the streams that exist)', wholeNumber(1, 1024))
-    .option('--json', 'print JSON instead of text');
+  return dataFlags(cmd.argument('<topic>', 'topic name'), 'topic').option(
+    '--partitions <n>',
+    'number of partitions (default: counted from the streams that exist)',
+    wholeNumber(1, 1024),
+  );
 }
 
 /**
@@ -155,12 +154,7 @@ export async function listTopics(conn: Connection, prefix: string): Promise<Arra
 }
 
 function registerTopics(program: Command): void {
-  program
-    .command('topics')
-    .description('the topics at a URL, with their partitions (not on Cluster)')
-    .addOption(urlOption())
-    .option('--prefix <prefix>', 'key prefix of the topics', 'brook:')
-    .option('--json', 'print JSON instead of text')
+  dataFlags(program.command('topics').description('the topics at a URL, with their partitions (not on Cluster)'), 'topics')
     .action((f: { url: string; prefix: string; json?: boolean }) =>
       withConnection('topics', f.url, async (conn) => {
         const topics = await listTopics(conn, f.prefix);
