@@ -11,20 +11,17 @@
 import type { Connection } from '../client/connection.ts';
 import { isRedisReplyError } from '../client/errors.ts';
 import { defineScript } from '../client/script.ts';
+import { LUA_FIELDS } from './lua.ts';
 import type { Topic } from './topic.ts';
 
 /** KEYS stream. ARGV group, min idle (ms), the caller's own name (never removed). Replies the names removed. */
 const FORGET_IDLE = defineScript(
   'brook-forget-idle-consumers',
   1,
-  `local gone = {}
+  `${LUA_FIELDS}local gone = {}
 for _, c in ipairs(redis.call('XINFO', 'CONSUMERS', KEYS[1], ARGV[1])) do
-  local name, pending, idle
-  for i = 1, #c, 2 do
-    if c[i] == 'name' then name = c[i + 1]
-    elseif c[i] == 'pending' then pending = c[i + 1]
-    elseif c[i] == 'idle' then idle = c[i + 1] end
-  end
+  local f = fields(c)
+  local name, pending, idle = f['name'], f['pending'], f['idle']
   if pending == 0 and idle >= tonumber(ARGV[2]) and name ~= ARGV[3] then
     redis.call('XGROUP', 'DELCONSUMER', KEYS[1], ARGV[1], name)
     gone[#gone + 1] = name

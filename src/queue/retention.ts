@@ -15,6 +15,7 @@
 import type { Connection } from '../client/connection.ts';
 import { defineScript } from '../client/script.ts';
 import { badOption } from './errors.ts';
+import { LUA_FIELDS } from './lua.ts';
 import type { Topic } from './topic.ts';
 
 export interface RetentionPolicy {
@@ -43,7 +44,7 @@ export interface TrimResult {
 const SAFE_TRIM = defineScript(
   'brook-safe-trim',
   1,
-  `local key, maxLen, ageId, dry = KEYS[1], ARGV[1], ARGV[2], ARGV[3] == '1'
+  `${LUA_FIELDS}local key, maxLen, ageId, dry = KEYS[1], ARGV[1], ARGV[2], ARGV[3] == '1'
 local function lt(a, b)
   local am, as = string.match(a, '^(%d+)-(%d+)$')
   local bm, bs = string.match(b, '^(%d+)-(%d+)$')
@@ -64,12 +65,8 @@ if redis.call('EXISTS', key) == 0 then return {0, '', 'policy'} end
 -- The groups' cut-off: the first entry some group has not read, or has read and not acked.
 local gcut, gby
 for _, g in ipairs(redis.call('XINFO', 'GROUPS', key)) do
-  local name, last, pending
-  for i = 1, #g, 2 do
-    if g[i] == 'name' then name = g[i + 1]
-    elseif g[i] == 'last-delivered-id' then last = g[i + 1]
-    elseif g[i] == 'pending' then pending = g[i + 1] end
-  end
+  local f = fields(g)
+  local name, last, pending = f['name'], f['last-delivered-id'], f['pending']
   local unread = redis.call('XRANGE', key, '(' .. last, '+', 'COUNT', 1)[1]
   local cut = unread and unread[1] or justPast(last)
   if pending > 0 then
