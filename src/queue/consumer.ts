@@ -31,7 +31,7 @@
 import type { Arg, Connection, Reply } from '../client/connection.ts';
 import { isRedisReplyError } from '../client/errors.ts';
 import { deadLetterIfOwned } from './dead-letters.ts';
-import { forgetIdleMembersNowAndThen } from './idle-consumers.ts';
+import { forgetIdleConsumers } from './idle-consumers.ts';
 import { promoteDue } from './delayed.ts';
 import { badOption } from './errors.ts';
 import { withDefaults, type ConsumerOptions, type Resolved } from './consumer-options.ts';
@@ -260,17 +260,33 @@ export class Consumer<T> {
     }
   }
 
-  /** The timer that removes idle members of the group now and then (idle-consumers.ts); undefined when turned off. */
+  /**
+   * The timer that now and then (half of forgetIdleConsumersMs, at most a
+   * minute, at least scanIntervalMs) removes the group's idle members with
+   * nothing pending (idle-consumers.ts); undefined when turned off.
+   */
   private forgetIdleMembers(): NodeJS.Timeout | undefined {
-    return forgetIdleMembersNowAndThen({
-      ...this.options,
-      conn: this.conn,
-      topic: this.topic as Topic<unknown>,
-      self: this.name,
-      stopping: () => this.stopping,
-      removed: (partition, consumer) => this.events.emit({ type: 'consumer-removed', partition, consumer }),
-      fail: (e) => this.fail(e),
-    });
+    const o = this.options;
+    if (o.forgetIdleConsumersMs === 0) return undefined;
+    const every = Math.max(o.scanIntervalMs, Math.min(60_000, Math.floor(o.forgetIdleConsumersMs / 2)));
+    const timer = setInterval(() => void this.forgetIdleOnce().catch((e) => this.fail(e)), every);
+    timer.unref();
+    return timer;
+  }
+
+  private forgetting = false;
+
+  private async forgetIdleOnce(): Promise<void> {
+    if (this.forgetting || this.stopping) return;
+    this.forgetting = true;
+    try {
+      for (let p = 0; p < this.topic.partitions; p++) {
+        const gone = await forgetIdleConsumers(this.conn, this.topic.stream(p), this.options.group, this.options.forgetIdleConsumersMs, this.name);
+        for (const consumer of gone) this.events.emit({ type: 'consumer-removed', partition: p, consumer });
+      }
+    } finally {
+      this.forgetting = false;
+    }
   }
 
   private fail(e: unknown): void {

@@ -12,7 +12,6 @@ import type { Connection } from '../client/connection.ts';
 import { isRedisReplyError } from '../client/errors.ts';
 import { defineScript } from '../client/script.ts';
 import { LUA_FIELDS } from './lua.ts';
-import type { Topic } from './topic.ts';
 
 /** KEYS stream. ARGV group, min idle (ms), the caller's own name (never removed). Replies the names removed. */
 const FORGET_IDLE = defineScript(
@@ -31,50 +30,11 @@ return gone`,
 );
 
 /** Remove the idle members of `group` on `stream` that have nothing pending; the names removed (none if the group is not there). */
-async function forgetIdleConsumers(conn: Connection, stream: string, group: string, minIdleMs: number, self: string): Promise<string[]> {
+export async function forgetIdleConsumers(conn: Connection, stream: string, group: string, minIdleMs: number, self: string): Promise<string[]> {
   try {
     return (await conn.script(FORGET_IDLE, [stream], [group, minIdleMs, self])) as string[];
   } catch (e) {
     if (isRedisReplyError(e, 'NOGROUP') || /no such key/i.test(String((e as Error).message))) return [];
     throw e;
   }
-}
-
-/** What forgetIdleMembersNowAndThen needs of its consumer. */
-export interface ForgetOptions {
-  conn: Connection;
-  topic: Topic<unknown>;
-  group: string;
-  self: string;
-  forgetIdleConsumersMs: number;
-  scanIntervalMs: number;
-  stopping: () => boolean;
-  removed: (partition: number, consumer: string) => void;
-  fail: (e: unknown) => void;
-}
-
-/**
- * Every so often (half of forgetIdleConsumersMs, at most a minute, at least
- * scanIntervalMs) remove the group's idle members with nothing pending on
- * every partition. The timer, or undefined when forgetIdleConsumersMs is 0.
- */
-export function forgetIdleMembersNowAndThen(o: ForgetOptions): NodeJS.Timeout | undefined {
-  if (o.forgetIdleConsumersMs === 0) return undefined;
-  const every = Math.max(o.scanIntervalMs, Math.min(60_000, Math.floor(o.forgetIdleConsumersMs / 2)));
-  let busy = false;
-  const timer = setInterval(async () => {
-    if (busy || o.stopping()) return;
-    busy = true;
-    try {
-      for (let p = 0; p < o.topic.partitions; p++) {
-        for (const name of await forgetIdleConsumers(o.conn, o.topic.stream(p), o.group, o.forgetIdleConsumersMs, o.self)) o.removed(p, name);
-      }
-    } catch (e) {
-      o.fail(e);
-    } finally {
-      busy = false;
-    }
-  }, every);
-  timer.unref();
-  return timer;
 }
