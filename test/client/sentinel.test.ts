@@ -112,18 +112,16 @@ test('failover under a running consumer: every message handled and kept, the pro
 
   // A send that fails is sent again (each within 15 s) while the switch happens; only acknowledged sends count.
   const sender = new AckedSender(producer);
-  const acked = sender.acked;
-  const sendAcked = (i: number) => sender.send(i);
-  const handledAll = () => [...acked.keys()].every((i) => seen.has(i));
+  const handledAll = () => sender.allHandled(seen);
 
-  for (let i = 0; i < N; i++) await sendAcked(i);
+  for (let i = 0; i < N; i++) await sender.send(i);
   assert.equal(await within(producerConn.send(['WAIT', 1, 5000]), 6000, 'WAIT'), 1, 'the replica has every message before the failover');
   await until(handledAll, 10_000, `the first ${N} messages handled`);
 
   const t0 = Date.now();
   await s.failover();
   const failoverMs = Date.now() - t0;
-  for (let i = N; i < N + M; i++) await sendAcked(i);
+  for (let i = N; i < N + M; i++) await sender.send(i);
   const sentAfterMs = Date.now() - t0;
   await until(handledAll, 30_000, `all ${N + M} messages handled`);
 
@@ -146,7 +144,7 @@ test('failover under a running consumer: every message handled and kept, the pro
   // Sentinel demotes the old master some 10 s after the switch (it waits that long before reconfiguring it), cutting its clients.
   await s.demoted();
   const demotedMs = Date.now() - t0;
-  await sendAcked(N + M);
+  await sender.send(N + M);
   await until(() => seen.has(N + M), 15_000, 'a message sent after the old master was demoted handled');
 
   // What the new master holds: every acknowledged send must be there, nothing pending.
@@ -154,7 +152,7 @@ test('failover under a running consumer: every message handled and kept, the pro
   for (let p = 0; p < t.partitions; p++) {
     for (const [id] of (await ask(s.replica.port, 'XRANGE', t.stream(p), '-', '+')) as Array<[string, unknown]>) kept.add(`${p}/${id}`);
   }
-  const lost = [...acked].filter(([, r]) => !kept.has(`${r.partition}/${r.id}`)).map(([i]) => i);
+  const lost = [...sender.acked].filter(([, r]) => !kept.has(`${r.partition}/${r.id}`)).map(([i]) => i);
   let pending = -1;
   await until(
     async () => {

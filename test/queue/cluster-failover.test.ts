@@ -51,11 +51,9 @@ test('Cluster failover under a running consumer: every acknowledged message hand
 
   // A send that fails is sent again (each within 15 s) while the failover happens; only acknowledged sends count.
   const sender = new AckedSender(producer);
-  const acked = sender.acked;
-  const sendAcked = (i: number) => sender.send(i);
-  const handledAll = () => [...acked.keys()].every((i) => seen.has(i));
+  const handledAll = () => sender.allHandled(seen);
 
-  for (let i = 0; i < N; i++) await sendAcked(i);
+  for (let i = 0; i < N; i++) await sender.send(i);
   await until(handledAll, 10_000, `the first ${N} messages handled`);
 
   // Every replica has all its master wrote (offsets equal) before the failover.
@@ -83,7 +81,7 @@ test('Cluster failover under a running consumer: every acknowledged message hand
   let during = 0;
   let switched = false;
   const sendingDuring = (async () => {
-    while (!switched) await sendAcked(DURING + during++);
+    while (!switched) await sender.send(DURING + during++);
   })();
   sendingDuring.catch(() => {}); // awaited below; its failure fails the test there
   const errorsBefore = await errorStats(oldMaster.port);
@@ -105,7 +103,7 @@ test('Cluster failover under a running consumer: every acknowledged message hand
   const errorsAfter = await errorStats(oldMaster.port);
   const redirects = [...errorsAfter].map(([k, n]) => [k, n - (errorsBefore.get(k) ?? 0)] as const).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k}`).join(', ') || 'none';
 
-  for (let i = N; i < N + M; i++) await sendAcked(i);
+  for (let i = N; i < N + M; i++) await sender.send(i);
   const sentAfterMs = Date.now() - t0;
   await until(handledAll, 20_000, `all ${N + M} messages handled`).catch(() => {});
   const handledMs = Date.now() - t0;
@@ -118,7 +116,7 @@ test('Cluster failover under a running consumer: every acknowledged message hand
   for (let p = 0; p < t.partitions; p++) {
     for (const [id] of (await ask(ownerPort(p), 'XRANGE', t.stream(p), '-', '+')) as Array<[string, unknown]>) kept.add(`${p}/${id}`);
   }
-  const lost = [...acked].filter(([, r]) => !kept.has(`${r.partition}/${r.id}`)).map(([i]) => i);
+  const lost = [...sender.acked].filter(([, r]) => !kept.has(`${r.partition}/${r.id}`)).map(([i]) => i);
   let pending = -1;
   await until(
     async () => {
@@ -134,7 +132,7 @@ test('Cluster failover under a running consumer: every acknowledged message hand
   await sleep(1000);
   const lateErrors = consumerErrors.filter((e) => e.at > settledAt).length;
   const readers = await xreadgroupClients(promoted.port);
-  const unhandled = [...acked.keys()].filter((i) => !seen.has(i));
+  const unhandled = [...sender.acked.keys()].filter((i) => !seen.has(i));
   const duplicates = [...seen.values()].reduce((n, c) => n + c - 1, 0);
   const distinctErrors = [...new Set(consumerErrors.map((e) => e.message))];
   console.log(

@@ -18,6 +18,11 @@ export class AckedSender {
 
   constructor(private readonly producer: Producer<{ i: number }>) {}
 
+  /** Whether every acknowledged send is among the handled ones. */
+  allHandled(seen: Map<number, number>): boolean {
+    return [...this.acked.keys()].every((i) => seen.has(i));
+  }
+
   async send(i: number): Promise<void> {
     const deadline = Date.now() + 15_000;
     for (;;) {
