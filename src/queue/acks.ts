@@ -1,10 +1,13 @@
 /**
- * The consumer's acks: the ownership-checked ack (or touch) script, and the
- * batch that gathers one event-loop turn's acks for it.
+ * The consumer's acks: the ownership-checked ack (or touch) script, the
+ * batch that gathers one event-loop turn's acks for it, and the Acker that
+ * queues, flushes and settles those batches (and touches the in-flight
+ * entries for the heartbeat).
  */
 import type { Connection } from '../client/connection.ts';
 import { defineScript } from '../client/script.ts';
 import type { TakenEntry } from './ordered.ts';
+import type { ConsumerParts } from './parts.ts';
 
 /**
  * KEYS stream. ARGV group, consumer, 'ack' | 'touch', lowest id, highest id, ids...
@@ -169,5 +172,95 @@ export class AckBatch {
       else resolve();
     }
     this.waiters = [];
+  }
+}
+
+/** What an Acker needs of the handling it acks for. */
+export interface AckerHost {
+  /** Keep `p` in what stop() waits for until it settles. */
+  track(p: Promise<void>): void;
+  /** Entries settled: a slot may have freed, let the read loop go on. */
+  nudge(): void;
+  /** Report an error (an `error` event). */
+  fail(e: unknown): void;
+}
+
+/**
+ * A consumer's ack batching: acks queued in one event-loop turn are flushed
+ * together in the next check phase (flushTask), and the fast path's entries
+ * leave `inFlight` when their flush is over.
+ */
+export class Acker {
+  private ackBatch: AckBatch | null = null;
+
+  constructor(
+    private readonly parts: ConsumerParts,
+    private readonly host: AckerHost,
+  ) {}
+
+  /** No ack batch waiting for its flush. */
+  get idle(): boolean {
+    return this.ackBatch === null;
+  }
+
+  /**
+   * Put `e` in the next ack batch: handlers that finish in the same turn are
+   * acked with one script call per partition, each unless another consumer
+   * owns it now (then `lost` is emitted); check and ack are one atomic step.
+   */
+  queueAck(e: TakenEntry): AckBatch {
+    let batch = this.ackBatch;
+    if (batch === null) {
+      batch = this.ackBatch = new AckBatch();
+      setImmediate(this.flushTask);
+    }
+    batch.add(e.partition, e.id);
+    return batch;
+  }
+
+  private readonly flushTask = () => {
+    const batch = this.ackBatch!;
+    this.ackBatch = null;
+    this.host.track(
+      this.flushAcks(batch).then(
+        () => this.flushed(batch, false, undefined),
+        (error: unknown) => {
+          if (batch.settle.length > 0) this.host.fail(error); // once for the fast path's entries (they stay pending and are retried); process() gets it itself
+          this.flushed(batch, true, error);
+        },
+      ),
+    );
+  };
+
+  private flushed(batch: AckBatch, failed: boolean, error: unknown): void {
+    const inFlight = this.parts.inFlight;
+    for (const e of batch.settle) inFlight.delete(e);
+    batch.finish(failed, error);
+    this.host.nudge();
+  }
+
+  /** One script call per partition. */
+  private flushAcks(batch: AckBatch): Promise<unknown> {
+    const { partitions, ids } = batch;
+    if (partitions.length === 1) return this.ifOwned('ack', partitions[0], ids[0]);
+    return Promise.all(partitions.map((p, i) => this.ifOwned('ack', p, ids[i])));
+  }
+
+  /** ackOrTouchIfOwned for one partition; emits `lost` for each id this consumer no longer owns. */
+  private async ifOwned(mode: 'ack' | 'touch', partition: number, ids: string[]): Promise<void> {
+    const { conn, topic, options, events } = this.parts;
+    const lost = await ackOrTouchIfOwned(conn, topic.stream(partition), options.group, options.name, mode, ids);
+    for (const [id, owner] of lost) events.emit({ type: 'lost', id, partition, owner });
+  }
+
+  /** Reset the idle time of in-flight messages this consumer still owns (one script call per partition). */
+  async heartbeat(): Promise<void> {
+    const byPartition = new Map<number, string[]>();
+    for (const e of this.parts.inFlight.values()) {
+      const ids = byPartition.get(e.partition) ?? [];
+      ids.push(e.id);
+      byPartition.set(e.partition, ids);
+    }
+    for (const [partition, ids] of byPartition) await this.ifOwned('touch', partition, ids);
   }
 }

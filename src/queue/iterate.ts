@@ -3,10 +3,9 @@
  * run(handler): the handler hands each message to the loop and settles
  * when the loop asks for the next one (then the message is acked) or leaves
  * early (then it is handed back: left pending, its delivery uncounted, for
- * any consumer to take at once; see Consumer.afterFailure).
+ * any consumer to take at once; see Handling.afterFailure in handling.ts).
  */
-import type { Handler } from './consumer.ts';
-import type { Message } from './message.ts';
+import type { Handler, Message } from './message.ts';
 
 /** What the handler of a loop that left early fails with; the consumer leaves such messages pending, counting no failure. */
 export const HANDED_BACK = new Error('handed back: the for await loop left before finishing this message');

@@ -15,6 +15,9 @@ export interface Message<T> {
   readonly deliveries: number;
 }
 
+/** What a consumer runs for each message (Consumer.run); a throw or a rejection fails the delivery. */
+export type Handler<T> = (message: Message<T>) => Promise<void> | void;
+
 /** The fields of a message, appended to `into` (a command being built) or to a new array. */
 export function encodeFields<A extends unknown[] = string[]>(payload: unknown, key?: string, headers?: Record<string, string>, into?: A): A {
   const f = (into ?? []) as unknown[];

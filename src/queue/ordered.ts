@@ -30,7 +30,7 @@ import { promoteDue } from './delayed.ts';
 import type { ConsumerEvent, EventChannel } from './events.ts';
 import type { Topic } from './topic.ts';
 
-/** A message taken from a partition: the shape Consumer.process() handles. */
+/** A message taken from a partition: the shape Handling.process() (handling.ts) handles. */
 export interface TakenEntry {
   partition: number;
   id: string;
