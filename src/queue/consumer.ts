@@ -6,7 +6,8 @@
  *
  *   read ── XREADGROUP > (BLOCK blockMs, on its own connection)
  *     │
- *     ├─ handler ok ────────────── XACK (after checking it still owns the entry)
+ *     ├─ handler ok ────────────── XACK (after checking it still owns the entry), the acks
+ *     │                            of one turn in one script, sent with the next read
  *     ├─ handler throws ────────── stays pending; retried after backoff(deliveries)
  *     │                            with jitter, by this consumer's PEL scan
  *     ├─ deliveries >= max ─────── dead letter (one script: XADD dlq + XACK, if still its own)
@@ -128,6 +129,9 @@ export class Consumer<T> {
           await handling.slotFreed();
           continue;
         }
+        // This turn's acks go out with the read, ahead of it, in one write.
+        await this.acker.beforeRead(this.reader.connection);
+        if (this.stopping) break;
         let entries: Entry[];
         try {
           entries = await this.reader.read(free);

@@ -27,6 +27,12 @@ export class Reader {
     this.reader = await this.parts.conn.duplicate();
   }
 
+  /** The read's own connection (open() first): acks sent on it just before a read leave in the read's write. */
+  get connection(): Connection {
+    if (this.reader === null) throw new Error('the reader is not open');
+    return this.reader;
+  }
+
   async close(): Promise<void> {
     await this.reader?.close();
     this.reader = null;
