@@ -123,15 +123,22 @@ export class Consumer<T> {
     try {
       // Pick up what this consumer name had pending before (a restart).
       await this.pel.scan();
+      /** The last read filled a batch of more than one: a backlog, so read on at once. */
+      let full = false;
       while (!this.stopping) {
         const free = handling.freeSlots();
         if (free <= 0) {
           await handling.slotFreed();
           continue;
         }
-        // This turn's acks go out with the read, ahead of it, in one write.
-        await this.acker.beforeRead(this.reader.connection);
-        if (this.stopping) break;
+        if (!full) {
+          // Messages come one or a few at a time: this turn's acks go out
+          // with the read, ahead of it, in one write. With a backlog (the
+          // last read filled a batch) the read goes out at once instead, so
+          // the server reads on while the batch's handlers run.
+          await this.acker.beforeRead(this.reader.connection);
+          if (this.stopping) break;
+        }
         let entries: Entry[];
         try {
           entries = await this.reader.read(free);
@@ -148,6 +155,7 @@ export class Consumer<T> {
         // Start them, then read on: a message's handler does not wait for
         // the next read to be written, and that read's round trip overlaps
         // the handlers that await.
+        full = free > 1 && entries.length >= free;
         for (const e of entries) handling.take(e);
         if (entries.length > 0) handling.pump();
       }

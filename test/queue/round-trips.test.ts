@@ -21,12 +21,12 @@ after(async () => {
   await redis?.stop();
 });
 
-test('a message handled on its own costs the server two reads: the send, then the ack and the next read together', async () => {
+for (const concurrency of [1, 16]) test(`a message handled on its own costs the server two reads: the send, then the ack and the next read together (concurrency ${concurrency})`, async () => {
   const conn = await connect(redis.url);
-  const t = topic<{ i: number }>({ name: 'round-trips' });
+  const t = topic<{ i: number }>({ name: `round-trips-${concurrency}` });
   const producer = new Producer(t, { connection: conn });
   // No PEL scan or heartbeat while counting (their commands would be counted too).
-  const consumer = new Consumer(t, { connection: conn, group: 'g', scanIntervalMs: 60_000, claimIdleMs: 120_000 });
+  const consumer = new Consumer(t, { connection: conn, group: 'g', concurrency, scanIntervalMs: 60_000, claimIdleMs: 120_000 });
   let handled = 0;
   let next: (() => void) | null = null;
   const running = consumer.run(() => {
