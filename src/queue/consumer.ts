@@ -152,9 +152,9 @@ export class Consumer<T> {
           await new Promise((r) => setTimeout(r, 100));
           continue;
         }
-        // Start them, then read on: a message's handler does not wait for
-        // the next read to be written, and that read's round trip overlaps
-        // the handlers that await.
+        // Start them, then read on: a handler that awaits does not hold up
+        // the next read (at most one turn, for the acks of those that
+        // finish at once), and that read's round trip overlaps it.
         full = free > 1 && entries.length >= free;
         for (const e of entries) handling.take(e);
         if (entries.length > 0) handling.pump();
