@@ -244,6 +244,11 @@ export class Acker {
     } finally {
       this.heldForRead = false;
     }
+    this.flushNow(conn);
+  }
+
+  /** Send the acks waiting for their flush now, on `conn` (commands sent next in this turn share their write). */
+  flushNow(conn: Connection = this.parts.conn): void {
     if (this.ackBatch !== null) this.flush(conn);
   }
 

@@ -207,7 +207,8 @@ export class Consumer<T> {
       conn: this.conn,
       topic: this.topic as Topic<unknown>,
       events: this.events,
-      process: (e) => this.handling.process(e),
+      process: (e, ackQueued) => this.handling.process(e, undefined, ackQueued),
+      flushAcks: () => this.acker.flushNow(),
       deadLetter: (e, reason, error) => this.handling.deadLetter(e, reason, error),
       fail: (e) => this.fail(e),
     });

@@ -235,7 +235,7 @@ export class Handling<T> {
   }
 
   /** Handle one entry; `slot` (shared mode) is released when the handler is done, before the ack. */
-  async process(e: Entry, slot?: { held: boolean }): Promise<void> {
+  async process(e: Entry, slot?: { held: boolean }, ackQueued?: () => void): Promise<void> {
     let msg = this.message(e);
     if (msg === undefined) return this.deadLetter(e, 'malformed payload', 'the payload is not JSON');
     if (this.topic.schema) {
@@ -263,7 +263,9 @@ export class Handling<T> {
       return this.afterFailure(e, err);
     }
     if (slot !== undefined) this.release(slot);
-    await this.acker.queueAck(e).done(); // a message another consumer took is reported `lost` by the ack
+    const acked = this.acker.queueAck(e);
+    ackQueued?.();
+    await acked.done(); // a message another consumer took is reported `lost` by the ack
   }
 
   /** A handler failed: retry later (the entry stays pending), or dead-letter it after maxDeliveries. */

@@ -20,7 +20,9 @@
  * one new entry (XREADGROUP >), else wait for one (XREAD BLOCK after the
  * stream's last id, on the loop's own connection). The message is handled
  * and acked before the next is taken, so a failing message holds its
- * partition until it succeeds or is dead-lettered. A loop whose lease may
+ * partition until it succeeds or is dead-lettered: the NEXT for the next
+ * message goes out right behind a handled message's ack, in the same write,
+ * and the server runs it after the ack (one round trip a message). A loop whose lease may
  * have run out (the process was paused) stops taking messages; the ack of a
  * message another consumer took meanwhile is refused (`lost` event).
  */
@@ -50,8 +52,14 @@ export interface OrderedHost {
   readonly maxBackoffMs: number;
   readonly maxDeliveries: number;
   readonly events: EventChannel<ConsumerEvent>;
-  /** Handle, then ack / retry / dead-letter: resolves when that is done. */
-  process(e: TakenEntry): Promise<void>;
+  /**
+   * Handle, then ack / retry / dead-letter: resolves when that is done.
+   * `ackQueued` runs once the ack is queued (the handler succeeded), before
+   * it is sent.
+   */
+  process(e: TakenEntry, ackQueued?: () => void): Promise<void>;
+  /** Send the queued acks now: what is sent next in this turn shares their write. */
+  flushAcks(): void;
   deadLetter(e: TakenEntry, reason: string, error: string): Promise<void>;
   fail(e: unknown): void;
 }
@@ -222,13 +230,15 @@ export class OrderedRunner {
 
   private async loop(l: Lease): Promise<void> {
     const reader = await this.h.conn.duplicate();
-    const at = { promoted: 0 };
+    const at: LoopState = { promoted: 0, ahead: null };
     try {
-      while (!l.stop) {
+      // A NEXT sent ahead ran while the lease was held: its message is in hand, handle it before leaving.
+      while (!l.stop || at.ahead !== null) {
         try {
           await this.step(l, reader, at);
         } catch (e) {
           // A dropped link or a failing script: report it, back off, go on (the lease decides who runs).
+          at.ahead = null;
           this.h.fail(e);
           await sleep(100);
         }
@@ -239,18 +249,24 @@ export class OrderedRunner {
   }
 
   /** One message (or one wait) on the partition. */
-  private async step(l: Lease, reader: Connection, at: { promoted: number }): Promise<void> {
-    const { conn, topic, group, name } = this.h;
+  private async step(l: Lease, reader: Connection, at: LoopState): Promise<void> {
+    const { conn, topic, name } = this.h;
     const stream = topic.stream(l.partition);
-    if (Date.now() >= l.validUntil) {
-      // Not renewed in time (a pause or a slow link): take nothing until the next tick decides.
-      return sleep(10);
+    let next = at.ahead;
+    at.ahead = null;
+    if (next === null) {
+      if (Date.now() >= l.validUntil) {
+        // Not renewed in time (a pause or a slow link): take nothing until the next tick decides.
+        return sleep(10);
+      }
+      if (Date.now() - at.promoted >= this.h.scanIntervalMs) {
+        await promoteDue(conn, stream);
+        at.promoted = Date.now();
+      }
+      next = this.next(l);
     }
-    if (Date.now() - at.promoted >= this.h.scanIntervalMs) {
-      await promoteDue(conn, stream);
-      at.promoted = Date.now();
-    }
-    const r = (await conn.script(NEXT, [stream, this.leaseKey(l.partition)], [group, name, this.h.backoffMs, this.h.maxBackoffMs])) as NextReply;
+    const r = await next;
+    if (l.stop && r[0] !== 'entry') return; // a NEXT sent ahead found nothing to hand: leave now
     switch (r[0]) {
       case 'unleased':
         l.validUntil = 0;
@@ -267,10 +283,41 @@ export class OrderedRunner {
         const e: TakenEntry = { partition: l.partition, id, fields, deliveries };
         if (from !== name) this.h.events.emit({ type: 'reclaimed', id, partition: l.partition, from, deliveries });
         if (deliveries > this.h.maxDeliveries) return this.h.deadLetter(e, `exceeded ${this.h.maxDeliveries} deliveries`, 'its consumers stopped before finishing it');
-        return this.h.process(e);
+        return this.h.process(e, () => this.sendAhead(l, at));
       }
     }
   }
+
+  /** The NEXT script for partition `l`: the message to handle now, or why there is none. */
+  private next(l: Lease): Promise<NextReply> {
+    const { conn, topic, group, name } = this.h;
+    return conn.script(NEXT, [topic.stream(l.partition), this.leaseKey(l.partition)], [group, name, this.h.backoffMs, this.h.maxBackoffMs]) as Promise<NextReply>;
+  }
+
+  /**
+   * A message was handled and its ack queued: send the ack now and the
+   * NEXT for the message after it right behind, in the same write. The
+   * server runs them in that order, so NEXT sees the message acked (or, if
+   * the ack was refused, still pending and first in line), and the loop
+   * waits one round trip per message instead of two. Only when the step
+   * would send NEXT anyway: lease surely held, not stopping, no promotion due.
+   */
+  private sendAhead(l: Lease, at: LoopState): void {
+    const now = Date.now();
+    if (l.stop || now >= l.validUntil || now - at.promoted >= this.h.scanIntervalMs) return;
+    this.h.flushAcks();
+    const next = this.next(l);
+    next.catch(() => {}); // awaited by the next step, after the ack's reply: not an unhandled rejection meanwhile
+    at.ahead = next;
+  }
+}
+
+/** A partition loop's state between steps. */
+interface LoopState {
+  /** When the loop last promoted the partition's due delayed messages (local ms). */
+  promoted: number;
+  /** A NEXT sent right behind the previous message's ack (sendAhead), its reply not yet used. */
+  ahead: Promise<NextReply> | null;
 }
 
 function sleep(ms: number): Promise<void> {
