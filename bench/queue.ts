@@ -4,7 +4,9 @@
  * BullMQ (addBulk + a no-op Worker); also brook on the embedded backend.
  * Each with one consumer in this process and with 4 consumer processes
  * (bench/_queue-worker.ts, kept for all the runs of a kind); and one
- * consumer draining a stored backlog (brook and the loop). After a
+ * consumer draining a stored backlog (brook and the loop); and ordered mode
+ * through a keyed backlog over 4 partitions, against a loop per partition
+ * that reads, handles and acks one message at a time. After a
  * warm-up run of each (JIT warm-up does not decide the ratio), the
  * contenders run in turn for BENCH_ROUNDS rounds (default 3): throughputs
  * from the median runs, each ratio the median of the rounds' ratios (and
@@ -95,6 +97,69 @@ async function ioredisLoop(url: string, stream: string, n: number, backlog = fal
   const ms = performance.now() - start;
   r.disconnect();
   reader.disconnect();
+  return ms;
+}
+
+/** Partitions of the ordered-mode runs, and the keys their messages carry. */
+const ORDERED_PARTITIONS = 4;
+const ORDERED_KEYS = 64;
+
+/** n messages over the keys, stored in `name`'s partitions before a run starts. */
+async function orderedBacklog(conn: Connection, name: string, n: number): Promise<void> {
+  const producer = new Producer(topic({ name, partitions: ORDERED_PARTITIONS }), { connection: conn });
+  for (let i = 0; i < n; i += 1000) {
+    await producer.sendBatch(Array.from({ length: Math.min(1000, n - i) }, (_, k) => ({ payload, key: `k${(i + k) % ORDERED_KEYS}` })));
+  }
+}
+
+/** brook's ordered mode through an n-message keyed backlog: each partition leased, its messages one at a time. */
+async function brookOrdered(conn: Connection, name: string, n: number): Promise<number> {
+  await orderedBacklog(conn, name, n);
+  const c = new Consumer(topic({ name, partitions: ORDERED_PARTITIONS }), { connection: conn, group: 'g', mode: 'ordered' });
+  let handled = 0;
+  let done!: () => void;
+  const finished = new Promise<void>((r) => (done = r));
+  const start = performance.now();
+  const running = c.run(async () => {
+    if (++handled === n) done();
+  });
+  await finished;
+  const ms = performance.now() - start;
+  await c.stop();
+  await running;
+  return ms;
+}
+
+/**
+ * The anchor for ordered mode: what per-key order takes by hand, one loop
+ * per partition on its own connection, each reading one message at a time
+ * (XREADGROUP COUNT 1), decoding it and acking it before the next, until
+ * its partition is drained.
+ */
+async function orderedLoop(conn: Connection, name: string, n: number): Promise<number> {
+  await orderedBacklog(conn, name, n);
+  const t = topic({ name, partitions: ORDERED_PARTITIONS });
+  const links = await Promise.all(Array.from({ length: ORDERED_PARTITIONS }, async (_, p) => {
+    const r = new Redis(redis.url);
+    await r.xgroup('CREATE', t.stream(p), 'g', '0');
+    return r;
+  }));
+  const start = performance.now();
+  let handled = 0;
+  await Promise.all(links.map(async (r, p) => {
+    const stream = t.stream(p);
+    for (;;) {
+      const res = (await r.xreadgroup('GROUP', 'g', 'c', 'COUNT', 1, 'STREAMS', stream, '>')) as Array<[string, Array<[string, string[]]>]> | null;
+      const entry = res?.[0][1][0];
+      if (entry === undefined) return;
+      JSON.parse(entry[1][1]);
+      await r.xack(stream, 'g', entry[0]);
+      handled++;
+    }
+  }));
+  const ms = performance.now() - start;
+  for (const r of links) r.disconnect();
+  if (handled !== n) throw new Error(`the ordered loop handled ${handled} of ${n}`);
   return ms;
 }
 
@@ -199,11 +264,11 @@ const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
  * machine is slower weighs on all of them alike. The milliseconds of each
  * contender's measured runs, in round order.
  */
-async function rounds<K extends string>(runs: Record<K, Run | null>, prefix: string): Promise<Record<K, number[]>> {
+async function rounds<K extends string>(runs: Record<K, Run | null>, prefix: string, n = N): Promise<Record<K, number[]>> {
   const entries = Object.entries(runs).filter((e): e is [K, Run] => e[1] !== null);
-  for (const [k, run] of entries) await run(`${prefix}-${k}-warm`, Math.max(1000, Math.round(N / 4)));
+  for (const [k, run] of entries) await run(`${prefix}-${k}-warm`, Math.max(1000, Math.round(n / 4)));
   const ms = Object.fromEntries(entries.map(([k]) => [k, [] as number[]])) as Record<K, number[]>;
-  for (let i = 0; i < ROUNDS; i++) for (const [k, run] of entries) ms[k].push(await run(`${prefix}-${k}-${i}`, N));
+  for (let i = 0; i < ROUNDS; i++) for (const [k, run] of entries) ms[k].push(await run(`${prefix}-${k}-${i}`, n));
   return ms;
 }
 
@@ -213,10 +278,10 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length
  * brook against an anchor: throughputs from the median runs, and the ratio
  * as the median of the rounds' ratios (anchor ms / brook ms), each given.
  */
-function versus(name: string, brook: number[], anchor: number[] | undefined): Record<string, unknown> {
+function versus(name: string, brook: number[], anchor: number[] | undefined, n = N): Record<string, unknown> {
   if (anchor === undefined) return { [name]: 'not installed (npm i --no-save bullmq)' };
   const each = brook.map((b, i) => ratio(anchor[i], b));
-  return { [`${name}_ops`]: opsPerSec(N, median(anchor)), [`vs_${name}`]: median(each), [`vs_${name}_each`]: each };
+  return { [`${name}_ops`]: opsPerSec(n, median(anchor)), [`vs_${name}`]: median(each), [`vs_${name}_each`]: each };
 }
 
 const redis = await startRedis();
@@ -259,6 +324,18 @@ async function throughput(conn: Connection, embedded: Connection): Promise<void>
   report({
     bench: 'queue', backend: 'redis-server', kind: 'drain-a-backlog-1-consumer', n: N, rounds: ROUNDS,
     brook_ops: opsPerSec(N, median(backlog.brook)), ...versus('loop', backlog.brook, backlog.loop),
+  });
+
+  // Ordered mode catching up on a keyed backlog (no target in issue 4; reported).
+  const nOrdered = Math.round(N / 5);
+  const ordered = await rounds(
+    { loop: (name, n) => orderedLoop(conn, name, n), brook: (name, n) => brookOrdered(conn, name, n) },
+    'ordered',
+    nOrdered,
+  );
+  report({
+    bench: 'queue', backend: 'redis-server', kind: 'ordered-drain-4-partitions', n: nOrdered, rounds: ROUNDS,
+    brook_ops: opsPerSec(nOrdered, median(ordered.brook)), ...versus('loop', ordered.brook, ordered.loop, nOrdered),
   });
 
   const admin = new Redis(redis.url);
