@@ -20,11 +20,12 @@
  * one new entry (XREADGROUP >), else wait for one (XREAD BLOCK after the
  * stream's last id, on the loop's own connection). The message is handled
  * and acked before the next is taken, so a failing message holds its
- * partition until it succeeds or is dead-lettered: the NEXT for the next
+ * partition until it succeeds or is dead-lettered; the NEXT for the next
  * message goes out right behind a handled message's ack, in the same write,
- * and the server runs it after the ack (one round trip a message). A loop whose lease may
- * have run out (the process was paused) stops taking messages; the ack of a
- * message another consumer took meanwhile is refused (`lost` event).
+ * and the server runs it after the ack (one round trip a message). A loop
+ * whose lease may have run out (the process was paused) stops taking
+ * messages; the ack of a message another consumer took meanwhile is refused
+ * (`lost` event).
  */
 import type { Connection } from '../client/connection.ts';
 import { defineScript } from '../client/script.ts';
