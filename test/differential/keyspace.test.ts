@@ -4,7 +4,8 @@
  * and on a real redis-server; replies must be byte-identical.
  * KEYS replies are compared as sorted sets (Redis leaves their order open);
  * TTLs are compared as "has one / has none" since the two clocks differ by
- * a few ms, and only long TTLs are set so nothing expires mid-test.
+ * a few ms, and only long TTLs are set so nothing expires mid-test; EXPIRE's
+ * GT and LT are tried with absolute times only (see the generator).
  */
 import { test } from 'node:test';
 import fc from 'fast-check';
@@ -41,8 +42,10 @@ const simple: fc.Arbitrary<string[]> = fc.oneof(
   { weight: 1, arbitrary: fc.tuple(key, field, value).map(([k, f, v]) => ['HSETNX', k, f, v]) },
   { weight: 1, arbitrary: fc.tuple(key, field, value).map(([k, f, v]) => ['HMSET', k, f, v]) },
   { weight: 2, arbitrary: fc.tuple(fc.constantFrom('DEL', 'EXISTS', 'UNLINK'), fc.array(key, { minLength: 1, maxLength: 3 })).map(([c, ks]) => [c, ...ks]) },
-  { weight: 2, arbitrary: fc.tuple(fc.constantFrom('EXPIRE', 'PEXPIRE'), key, ttl, fc.subarray(['NX', 'XX', 'GT', 'LT', 'FOO'], { maxLength: 2 })).map(([c, k, t, o]) => [c, k, t, ...o]) },
-  { weight: 1, arbitrary: fc.tuple(fc.constantFrom('EXPIREAT', 'PEXPIREAT'), key, fc.constantFrom('99999999999', '99999999999999', '1', 'x')).map(([c, k, t]) => [c, k, t]) },
+  // GT/LT only with absolute times: with relative ones, a second EXPIRE of the same length is "greater"
+  // exactly when a millisecond passed between the two, which the two servers' clocks need not agree on.
+  { weight: 2, arbitrary: fc.tuple(fc.constantFrom('EXPIRE', 'PEXPIRE'), key, ttl, fc.subarray(['NX', 'XX', 'FOO'], { maxLength: 2 })).map(([c, k, t, o]) => [c, k, t, ...o]) },
+  { weight: 2, arbitrary: fc.tuple(fc.constantFrom('EXPIREAT', 'PEXPIREAT'), key, fc.constantFrom('99999999999', '99999999999999', '1', 'x'), fc.subarray(['NX', 'XX', 'GT', 'LT', 'FOO'], { maxLength: 2 })).map(([c, k, t, o]) => [c, k, t, ...o]) },
   { weight: 2, arbitrary: fc.tuple(fc.constantFrom('TTL', 'PTTL', 'EXPIRETIME'), key).map(([c, k]) => [c, k]) },
   { weight: 1, arbitrary: fc.tuple(fc.constantFrom('RENAME', 'RENAMENX'), key, key).map(([c, a, b]) => [c, a, b]) },
   { weight: 1, arbitrary: fc.constantFrom<string[]>(['KEYS', '*'], ['KEYS', 'x:*'], ['KEYS', '[ab]'], ['KEYS', '?'], ['DBSIZE'], ['SELECT', '1'], ['SELECT', '0'], ['SELECT', '99'], ['FLUSHDB'], ['ECHO', 'hi'], ['PING'], ['NOSUCHCMD', 'a'], ['GET'], ['SCAN', 'x']) },
@@ -58,9 +61,7 @@ function normalise(reply: string, argv: string[]): string {
   const c = argv[0].toUpperCase();
   if (c === 'KEYS') return sortBulkArray(reply);
   if (c === 'TTL' || c === 'PTTL') return reply.replace(/^:\d+\r\n$/, ':positive\r\n');
-  // Inside MULTI, a queued TTL's reply is part of EXEC's array.
-  if (c === 'EXEC') return reply.replace(/:\d{3,}\r\n/g, ':big\r\n');
-  return reply;
+  return reply; // inside MULTI, compareSequence applies this to each element of EXEC's reply
 }
 
 test('random keyspace, string, hash and MULTI sequences match redis-server reply for reply', async () => {

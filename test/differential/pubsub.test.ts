@@ -6,8 +6,10 @@
  * connection receives must be byte-identical.
  *
  * After every step each connection sends PING and everything up to its
- * PING reply is that step's transcript: messages published during the step
- * were queued before that PING was read, on both servers. What Redis leaves
+ * PING reply is that step's transcript. The step's own connection pings
+ * first and the others only once it is answered, so a message the step
+ * published is queued on them before their PING is read, on both servers
+ * (sent at once, a PING on another socket could be read before the step). What Redis leaves
  * unordered is normalised: PUBSUB CHANNELS lists, the order of pmessages for
  * one publish, and the order in which a bare UNSUBSCRIBE leaves channels.
  */
@@ -128,11 +130,16 @@ test('random pub/sub steps on three connections match redis-server byte for byte
           for (const [who, argv] of steps) {
             for (let side = 0; side < 2; side++) {
               const conns = sides[side];
+              const chunk = (i: number) => conns[i].until((r) => PING_REPLIES.has(r)).then(normaliseChunk);
+              // The step's own connection first: once its PING is answered, what the step
+              // published is queued on the others, so their PINGs, sent only now, come after it.
               conns[who].send(argv);
-              for (const c of conns) c.send(['PING']);
-              for (let i = 0; i < conns.length; i++) {
-                transcripts[side].push(`${i}> ${normaliseChunk(await conns[i].until((r) => PING_REPLIES.has(r)))}`);
-              }
+              conns[who].send(['PING']);
+              const chunks: string[] = [];
+              chunks[who] = await chunk(who);
+              for (let i = 0; i < conns.length; i++) if (i !== who) conns[i].send(['PING']);
+              for (let i = 0; i < conns.length; i++) if (i !== who) chunks[i] = await chunk(i);
+              chunks.forEach((c, i) => transcripts[side].push(`${i}> ${c}`));
             }
             const [r, b] = transcripts;
             if (r.join('\n') !== b.join('\n')) {

@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import { Engine } from '../../src/engine/engine.ts';
 import type { Session } from '../../src/engine/session.ts';
 import { encodeReply } from '../../src/server/encode.ts';
-import { RawClient } from './raw-client.ts';
+import { RawClient, replyEnd } from './raw-client.ts';
 import { startRedis, type RedisProcess } from './redis-server.ts';
 
 export interface DiffPair {
@@ -55,23 +55,63 @@ export interface Mismatch {
   redis: string;
 }
 
+export type Normalize = (reply: string, argv: string[]) => string;
+
 /**
  * Run `commands` on both sides in order; the first mismatch, or null.
- * `normalize(reply, argv)` is applied to both replies.
+ * `normalize(reply, argv)` is applied to both replies, and inside a
+ * transaction to each element of EXEC's reply with the command queued for
+ * it (throughExec).
  */
-export async function compareSequence(
-  pair: DiffPair,
-  commands: string[][],
-  normalize: (reply: string, argv: string[]) => string = (r) => r,
-): Promise<Mismatch | null> {
+export async function compareSequence(pair: DiffPair, commands: string[][], normalize: Normalize = (r) => r): Promise<Mismatch | null> {
+  const normalizeEngine = throughExec(normalize);
+  const normalizeRedis = throughExec(normalize);
   for (let i = 0; i < commands.length; i++) {
     const argv = commands[i];
     const [e, r] = await Promise.all([runEngine(pair.session, argv), pair.redis.call(argv)]);
-    const ne = normalize(e, argv);
-    const nr = normalize(r, argv);
-    if (ne !== nr) return { index: i, argv, engine: e, redis: r };
+    if (normalizeEngine(e, argv) !== normalizeRedis(r, argv)) return { index: i, argv, engine: e, redis: r };
   }
   return null;
+}
+
+/**
+ * `one` (a normalizer of one command's reply) made to reach into
+ * transactions: it remembers the commands queued since MULTI (those
+ * answered +QUEUED) and applies `one` to each element of EXEC's array
+ * reply with its command, so a queued SMEMBERS is sorted as one outside
+ * MULTI is. One per side and sequence: it keeps the transaction's state.
+ */
+export function throughExec(one: Normalize): Normalize {
+  let queued: string[][] | null = null;
+  return (reply, argv) => {
+    const name = argv[0].toUpperCase();
+    if (queued === null) {
+      if (name === 'MULTI' && reply === '+OK\r\n') queued = [];
+      return one(reply, argv);
+    }
+    if (name === 'EXEC' || name === 'DISCARD') {
+      const commands = queued;
+      queued = null;
+      return name === 'EXEC' ? mapArrayElements(reply, (element, i) => (i < commands.length ? one(element, commands[i]) : element)) : reply;
+    }
+    if (reply === '+QUEUED\r\n') queued.push(argv);
+    return reply;
+  };
+}
+
+/** `raw`, a RESP array, with `f` applied to each element; anything else (an error, a null array) unchanged. */
+function mapArrayElements(raw: string, f: (element: string, index: number) => string): string {
+  const m = /^\*(\d+)\r\n/.exec(raw);
+  if (!m) return raw;
+  const out: string[] = [];
+  let p = m[0].length;
+  for (let i = 0; i < Number(m[1]); i++) {
+    const end = replyEnd(raw, p);
+    if (end < 0) return raw;
+    out.push(f(raw.slice(p, end), i));
+    p = end;
+  }
+  return p === raw.length ? m[0] + out.join('') : raw;
 }
 
 export function showMismatch(m: Mismatch, commands: string[][]): string {
@@ -122,7 +162,7 @@ export function useDiffPair(): () => DiffPair {
 }
 
 export interface RandomRunOptions {
-  normalise?: (reply: string, argv: string[]) => string;
+  normalise?: Normalize;
   /** Before each sequence, after the flush (e.g. leave a MULTI). */
   prepare?: (pair: DiffPair) => Promise<void>;
   /** Defaults: DIFF_RUNS or 150, DIFF_LEN or 30, DIFF_SEED or the given seed. */
