@@ -229,7 +229,7 @@ export class Acker {
   private heldForRead = false;
 
   private readonly flushTask = () => {
-    if (this.ackBatch !== null && !this.heldForRead) this.flush(this.parts.conn);
+    if (!this.heldForRead) this.flushNow();
   };
 
   /**
