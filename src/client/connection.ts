@@ -13,6 +13,14 @@ import type { Script } from './script.ts';
 export type Arg = string | number | Buffer;
 export type Reply = string | number | null | Reply[];
 
+/**
+ * How long past its BLOCK time a blocking read may go without a reply before
+ * its link is taken for dead. Redis answers `BLOCK n` within about n ms;
+ * silence well past that means a half-open connection (a lost route, a
+ * frozen host or NAT entry) that TCP alone would not report for many minutes.
+ */
+export const BLOCK_GRACE_MS = 1000;
+
 /** What a backend can do; checked once per connection. */
 export interface Features {
   /** The server's redis_version ("7.0.15" for the engine and brook server). */

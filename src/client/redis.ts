@@ -5,7 +5,7 @@
 import type { Socket } from 'node:net';
 import calculateSlot from 'cluster-key-slot';
 import { Cluster, Redis } from 'ioredis';
-import type { Arg, Connection, Features, Reply, RedisReplyErrorLike } from './connection.ts';
+import { BLOCK_GRACE_MS, type Arg, type Connection, type Features, type Reply, type RedisReplyErrorLike } from './connection.ts';
 import { BrookClientError, ClientErrorCode, RedisReplyError, isRedisReplyError } from './errors.ts';
 import type { Script } from './script.ts';
 import { describeTarget, detect, openClient, type Client, type ConnectOptions, type ServerTarget } from './redis-link.ts';
@@ -27,14 +27,6 @@ function slotOf(cmd: Arg[]): number {
   const key = cmd[at];
   return key === undefined ? -1 : calculateSlot(typeof key === 'number' ? String(key) : key);
 }
-
-/**
- * How long past its BLOCK time a blocking read may go without a reply before
- * its link is taken for dead. Redis answers `BLOCK n` within about n ms;
- * silence well past that means a half-open connection (a lost route, a
- * frozen host or NAT entry) that TCP alone would not report for many minutes.
- */
-export const BLOCK_GRACE_MS = 1000;
 
 /** The BLOCK time (ms; 0 = forever) of an XREAD/XREADGROUP, or undefined when it does not block. */
 function blockOf(name: string, args: Arg[]): number | undefined {
@@ -177,7 +169,8 @@ export class RedisConnection implements Connection {
    * socket stay pending for this consumer, who retries them). Without this a
    * read on a half-open link waits until TCP gives up, which can be never.
    * One interval per connection, not a timer per read. Cluster clients are
-   * not watched (brook blocks at most 100 ms there).
+   * not watched (the queue's reads on a cluster keep a deadline of their
+   * own, src/queue/slot-reads.ts).
    *
    * `blockLimits` holds the limits of the reads in flight, oldest first: a
    * connection answers in order, so the head is the read blocking now.

@@ -163,6 +163,8 @@ export class Consumer<T> {
       clearInterval(this.scanTimer);
       clearInterval(this.heartbeatTimer);
       clearInterval(this.forgetTimer);
+      // Reads still out (a cluster's other partitions) bring entries: handle them too.
+      for (const e of await this.reader.settle()) handling.take(e);
       await handling.drain();
       await this.reader.close();
       this.running = false;

@@ -2,12 +2,14 @@
  * The consumer's blocking read (shared mode): XREADGROUP > over every
  * partition of the topic, on a connection of its own so that BLOCK holds
  * up none of the consumer's other commands. On a cluster, where one read
- * cannot span slots, it reads each partition in turn (readAcrossSlots).
+ * cannot span slots, each partition is read on its own (slot-reads.ts),
+ * and this connection carries the reads that do not block.
  */
 import type { Arg, Connection } from '../client/connection.ts';
 import { entriesOf } from './in-flight.ts';
 import type { TakenEntry as Entry } from './ordered.ts';
 import type { ConsumerParts } from './parts.ts';
+import { SlotReads } from './slot-reads.ts';
 
 /** Where COUNT's value sits in a read's arguments. */
 const READ_COUNT_AT = 5;
@@ -15,7 +17,8 @@ const READ_COUNT_AT = 5;
 export class Reader {
   /** The blocking read's own connection, from open() to close(). */
   private reader: Connection | null = null;
-  private blockTurn = 0;
+  /** On a cluster: a read per partition (the non-blocking ones on `reader`, with the acks). */
+  private slots: SlotReads | null = null;
   /** The partition streams, and the blocking read's arguments with COUNT at READ_COUNT_AT (built once). */
   private keys: string[] = [];
   private readArgs: Arg[] = [];
@@ -33,9 +36,19 @@ export class Reader {
     return this.reader;
   }
 
+  /**
+   * Once no read is out, what reads brought that read() has not returned
+   * (on a cluster, blocking reads of other partitions may still be out when
+   * the consumer stops: it handles what they bring).
+   */
+  async settle(): Promise<Entry[]> {
+    return this.slots === null ? [] : this.slots.settle();
+  }
+
   async close(): Promise<void> {
-    await this.reader?.close();
+    await Promise.all([this.reader?.close(), this.slots?.close()]);
     this.reader = null;
+    this.slots = null;
   }
 
   /** Up to `count` new entries of any partition; waits up to blockMs for one. */
@@ -46,26 +59,9 @@ export class Reader {
       this.readArgs = ['XREADGROUP', 'GROUP', o.group, o.name, 'COUNT', 0, 'BLOCK', o.blockMs, 'STREAMS', ...this.keys, ...this.keys.map(() => '>')];
     }
     const keys = this.keys;
-    if (conn.features.cluster && keys.length > 1) return this.readAcrossSlots(keys, ['XREADGROUP', 'GROUP', o.group, o.name, 'COUNT', count]);
+    if (conn.features.cluster) return (this.slots ??= new SlotReads(this.parts, this.reader!, keys)).read(count);
     const args = this.readArgs.slice(); // a fresh array: a backend may keep the one it gets
     args[READ_COUNT_AT] = count;
     return entriesOf(await this.reader!.send(args), keys);
-  }
-
-  /**
-   * Cluster: one XREADGROUP cannot span slots. Read every partition without
-   * blocking (one pipeline, split by slot), and when all are empty block on
-   * one partition in turn for a short while (at most 100 ms).
-   */
-  private async readAcrossSlots(keys: string[], group: Arg[]): Promise<Entry[]> {
-    const replies = await this.parts.conn.pipeline(keys.map((k) => [...group, 'STREAMS', k, '>']));
-    const out: Entry[] = [];
-    for (const r of replies) {
-      if (r instanceof Error) throw r;
-      out.push(...entriesOf(r, keys));
-    }
-    if (out.length > 0) return out;
-    const k = keys[this.blockTurn++ % keys.length];
-    return entriesOf(await this.reader!.send([...group, 'BLOCK', Math.min(this.parts.options.blockMs, 100), 'STREAMS', k, '>']), keys);
   }
 }

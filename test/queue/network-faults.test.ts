@@ -9,7 +9,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect, type Connection } from '../../src/client/index.ts';
-import { BLOCK_GRACE_MS } from '../../src/client/redis.ts';
+import { BLOCK_GRACE_MS } from '../../src/client/connection.ts';
 import { Consumer, Producer, topic, type Topic } from '../../src/queue/index.ts';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.ts';
 import { startRedis, type RedisProcess } from '../support/redis-server.ts';
