@@ -7,14 +7,15 @@
  *
  *   catch up ── readAll(after: checkpoint) in batches, merged order
  *   live ────── XREAD BLOCK on the partition logs as a wake-up, then
- *               catch up again (Cluster: polling, as one XREAD cannot
- *               span slots)
+ *               catch up again (Cluster: one XREAD per log, all out at
+ *               once, each on a connection of its own, as one XREAD
+ *               cannot span slots)
  *
  * A failing handler is retried with exponential backoff and jitter; after
  * maxAttempts the event goes to the subscription's dead-letter stream with
  * the error, and the subscription moves on (the queue's rules).
  */
-import type { Arg, Connection } from '../client/connection.ts';
+import { BLOCK_GRACE_MS, type Arg, type Connection } from '../client/connection.ts';
 import { badArgument } from './errors.ts';
 import type { EventStore } from './store.ts';
 import type { Checkpoint, RecordedEvent } from './types.ts';
@@ -88,7 +89,7 @@ export class Subscription {
   /** Stop after the event in hand; resolves when stopped. Idempotent. */
   async stop(): Promise<void> {
     this.stopping = true;
-    await this.reader?.close();
+    await this.closeReaders();
     await this.done;
   }
 
@@ -118,7 +119,7 @@ export class Subscription {
       }
     }
     this.markCaughtUp();
-    await this.reader?.close();
+    await this.closeReaders();
   }
 
   private async initialCheckpoint(): Promise<Checkpoint> {
@@ -147,14 +148,67 @@ export class Subscription {
   /** Block until some partition log has an entry after the checkpoint (or blockMs passes). */
   private async waitForMore(conn: Connection): Promise<void> {
     const k = this.store.keys;
-    if (conn.features.cluster && k.partitions > 1) {
-      await sleep(Math.min(this.blockMs, 100));
-      return;
-    }
-    this.reader ??= await conn.duplicate();
     const logs = Array.from({ length: k.partitions }, (_, p) => k.log(p));
     const ids = logs.map((_, p) => this.checkpoint[p] ?? '0-0');
+    if (conn.features.cluster && k.partitions > 1) return this.waitAcrossSlots(conn, logs, ids);
+    this.reader ??= await conn.duplicate();
     await this.reader.send(['XREAD', 'COUNT', 1, 'BLOCK', this.blockMs, 'STREAMS', ...logs, ...ids]);
+  }
+
+  /** Cluster: each partition log's blocking XREAD, on a connection of its own (one XREAD cannot span slots). */
+  private slotReaders: Array<Connection | undefined> = [];
+  /** Each log's blocking XREAD still out (a wake-up only: it consumes nothing), and when it was sent. */
+  private slotWaits: Array<{ done: Promise<void>; since: number } | undefined> = [];
+
+  /**
+   * Cluster, several partitions: a blocking XREAD on every log at once
+   * (one still out from an earlier wait is waited on again, not sent
+   * twice), until the first answers. A read out longer than blockMs +
+   * BLOCK_GRACE_MS has lost its link: its connection is closed, and a new
+   * one opens for the next wait.
+   */
+  private async waitAcrossSlots(conn: Connection, logs: string[], ids: string[]): Promise<void> {
+    const limit = this.blockMs + BLOCK_GRACE_MS;
+    const waits = logs.map((log, p) => (this.slotWaits[p] ??= this.blockOn(conn, p, log, ids[p])).done);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([...waits, new Promise<void>((r) => (timer = setTimeout(r, limit)))]);
+    clearTimeout(timer);
+    const now = Date.now();
+    this.slotWaits.forEach((w, p) => {
+      if (w !== undefined && now - w.since >= limit) {
+        void this.slotReaders[p]?.close();
+        this.slotReaders[p] = undefined;
+      }
+    });
+  }
+
+  private blockOn(conn: Connection, p: number, log: string, id: string): { done: Promise<void>; since: number } {
+    const done = (async () => {
+      try {
+        let reader = this.slotReaders[p];
+        if (reader === undefined) {
+          reader = await conn.duplicate();
+          if (this.stopping) return void (await reader.close());
+          this.slotReaders[p] = reader;
+        }
+        await reader.send(['XREAD', 'COUNT', 1, 'BLOCK', this.blockMs, 'STREAMS', log, id]);
+      } catch {
+        // What failed shows in the read that follows, on the store's connection;
+        // a pause keeps a read that fails at once from spinning.
+        if (!this.stopping) await sleep(100);
+      } finally {
+        this.slotWaits[p] = undefined;
+      }
+    })();
+    return { done, since: Date.now() };
+  }
+
+  /** Close the blocking reads' connections (stop, or the end of run). */
+  private async closeReaders(): Promise<void> {
+    const readers = [this.reader, ...this.slotReaders];
+    this.reader = null;
+    this.slotReaders = [];
+    await Promise.all(readers.map((r) => r?.close()));
   }
 
   private async handleBatch(events: RecordedEvent[], after: Checkpoint): Promise<void> {
