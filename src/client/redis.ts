@@ -9,6 +9,7 @@ import { BLOCK_GRACE_MS, type Arg, type Connection, type Features, type Reply, t
 import { BrookClientError, ClientErrorCode, RedisReplyError, isRedisReplyError } from './errors.ts';
 import type { Script } from './script.ts';
 import { describeTarget, detect, openClient, type Client, type ConnectOptions, type ServerTarget } from './redis-link.ts';
+import { BLOCKING, blockOf, watchClusterNodes } from './watchdog.ts';
 
 const KEYLESS = new Set(['multi', 'exec', 'discard', 'ping', 'time', 'echo', 'info', 'script', 'client', 'config', 'command', 'dbsize', 'flushall', 'flushdb']);
 
@@ -28,21 +29,6 @@ function slotOf(cmd: Arg[]): number {
   return key === undefined ? -1 : calculateSlot(typeof key === 'number' ? String(key) : key);
 }
 
-/** The BLOCK time (ms; 0 = forever) of an XREAD/XREADGROUP, or undefined when it does not block. */
-function blockOf(name: string, args: Arg[]): number | undefined {
-  let i: number;
-  if (name === 'xread') i = 1;
-  else if (name === 'xreadgroup') i = 4; // after GROUP <group> <consumer>
-  else return undefined;
-  for (; i < args.length - 1; i++) {
-    const a = String(args[i]).toLowerCase();
-    if (a === 'streams') return undefined;
-    if (a === 'count') i++;
-    else if (a === 'block') return Number(args[i + 1]);
-  }
-  return undefined;
-}
-
 /**
  * Cluster: PUBLISH names no key, so ioredis would send each one to a random
  * node, and two publishes taken by different nodes can reach a subscriber
@@ -54,9 +40,6 @@ function publishNode(client: Client, args: Arg[]): Redis | undefined {
   const owner = (client as unknown as { slots: string[][] }).slots[calculateSlot(String(args[1]))]?.[0];
   return client.nodes('master').find((n) => `${n.options.host}:${n.options.port}` === owner);
 }
-
-/** Commands that may legitimately wait without a reply (the reply watchdog leaves them alone). */
-const BLOCKING = new Set(['blpop', 'brpop', 'blmove', 'brpoplpush', 'blmpop', 'bzpopmin', 'bzpopmax', 'bzmpop', 'wait', 'waitaof']);
 
 /** At most this many commands of one tick leave in one write (RedisConnection.coalesce). */
 const COALESCE_MAX = 64;
@@ -130,7 +113,8 @@ export class RedisConnection implements Connection {
    * The reply watchdog: a command with no reply for replyTimeoutMs (and no
    * other reply meanwhile) while the socket is up means a dead link that TCP
    * may not report for many minutes. Drop the socket: ioredis reconnects and
-   * resends what was in flight. Not for Cluster clients.
+   * resends what was in flight. Cluster clients are watched node by node
+   * instead (watchClusterNodes).
    */
   private startWaiting(): void {
     if (this.waiting++ === 0) this.progressAt = Date.now();
@@ -146,6 +130,9 @@ export class RedisConnection implements Connection {
     this.replyWatch.unref();
   }
 
+  /** Cluster: stops the watchdog of the nodes' links. */
+  private stopClusterWatch: (() => void) | undefined;
+
   /** When the current socket connected or became ready (for the blocking-read watchdog). */
   private linkAt = Date.now();
 
@@ -158,6 +145,7 @@ export class RedisConnection implements Connection {
     const mark = () => (this.linkAt = Date.now());
     client.on('connect', mark);
     client.on('ready', mark);
+    if (client instanceof Cluster) this.stopClusterWatch = watchClusterNodes(client, target.replyTimeoutMs);
   }
 
   /**
@@ -169,8 +157,7 @@ export class RedisConnection implements Connection {
    * socket stay pending for this consumer, who retries them). Without this a
    * read on a half-open link waits until TCP gives up, which can be never.
    * One interval per connection, not a timer per read. Cluster clients are
-   * not watched (the queue's reads on a cluster keep a deadline of their
-   * own, src/queue/slot-reads.ts).
+   * watched node by node instead (watchClusterNodes).
    *
    * `blockLimits` holds the limits of the reads in flight, oldest first: a
    * connection answers in order, so the head is the read blocking now.
@@ -352,6 +339,7 @@ export class RedisConnection implements Connection {
     this.closed = true;
     clearInterval(this.replyWatch);
     clearInterval(this.blockWatch);
+    this.stopClusterWatch?.();
     for (const s of this.subscribers) s.disconnect();
     const closedError = new BrookClientError(ClientErrorCode.Closed, 'the connection is closed');
     for (const reject of this.inFlight) reject(closedError);

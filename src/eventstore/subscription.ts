@@ -15,7 +15,7 @@
  * maxAttempts the event goes to the subscription's dead-letter stream with
  * the error, and the subscription moves on (the queue's rules).
  */
-import { BLOCK_GRACE_MS, type Arg, type Connection } from '../client/connection.ts';
+import type { Arg, Connection } from '../client/connection.ts';
 import { badArgument } from './errors.ts';
 import type { EventStore } from './store.ts';
 import type { Checkpoint, RecordedEvent } from './types.ts';
@@ -157,50 +157,35 @@ export class Subscription {
 
   /** Cluster: each partition log's blocking XREAD, on a connection of its own (one XREAD cannot span slots). */
   private slotReaders: Array<Connection | undefined> = [];
-  /** Each log's blocking XREAD still out (a wake-up only: it consumes nothing), and when it was sent. */
-  private slotWaits: Array<{ done: Promise<void>; since: number } | undefined> = [];
+  /** Each log's blocking XREAD still out (a wake-up only: it consumes nothing). */
+  private slotWaits: Array<Promise<void> | undefined> = [];
 
   /**
    * Cluster, several partitions: a blocking XREAD on every log at once
    * (one still out from an earlier wait is waited on again, not sent
-   * twice), until the first answers. A read out longer than blockMs +
-   * BLOCK_GRACE_MS has lost its link: its connection is closed, and a new
-   * one opens for the next wait.
+   * twice), until the first answers. A master that stops answering is the
+   * connection's watchdog's business (src/client/watchdog.ts).
    */
   private async waitAcrossSlots(conn: Connection, logs: string[], ids: string[]): Promise<void> {
-    const limit = this.blockMs + BLOCK_GRACE_MS;
-    const waits = logs.map((log, p) => (this.slotWaits[p] ??= this.blockOn(conn, p, log, ids[p])).done);
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([...waits, new Promise<void>((r) => (timer = setTimeout(r, limit)))]);
-    clearTimeout(timer);
-    const now = Date.now();
-    this.slotWaits.forEach((w, p) => {
-      if (w !== undefined && now - w.since >= limit) {
-        void this.slotReaders[p]?.close();
-        this.slotReaders[p] = undefined;
-      }
-    });
+    await Promise.race(logs.map((log, p) => (this.slotWaits[p] ??= this.blockOn(conn, p, log, ids[p]))));
   }
 
-  private blockOn(conn: Connection, p: number, log: string, id: string): { done: Promise<void>; since: number } {
-    const done = (async () => {
-      try {
-        let reader = this.slotReaders[p];
-        if (reader === undefined) {
-          reader = await conn.duplicate();
-          if (this.stopping) return void (await reader.close());
-          this.slotReaders[p] = reader;
-        }
-        await reader.send(['XREAD', 'COUNT', 1, 'BLOCK', this.blockMs, 'STREAMS', log, id]);
-      } catch {
-        // What failed shows in the read that follows, on the store's connection;
-        // a pause keeps a read that fails at once from spinning.
-        if (!this.stopping) await sleep(100);
-      } finally {
-        this.slotWaits[p] = undefined;
+  private async blockOn(conn: Connection, p: number, log: string, id: string): Promise<void> {
+    try {
+      let reader = this.slotReaders[p];
+      if (reader === undefined) {
+        reader = await conn.duplicate();
+        if (this.stopping) return void (await reader.close());
+        this.slotReaders[p] = reader;
       }
-    })();
-    return { done, since: Date.now() };
+      await reader.send(['XREAD', 'COUNT', 1, 'BLOCK', this.blockMs, 'STREAMS', log, id]);
+    } catch {
+      // What failed shows in the read that follows, on the store's connection;
+      // a pause keeps a read that fails at once from spinning.
+      if (!this.stopping) await sleep(100);
+    } finally {
+      this.slotWaits[p] = undefined;
+    }
   }
 
   /** Close the blocking reads' connections (stop, or the end of run). */

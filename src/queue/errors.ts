@@ -6,8 +6,6 @@ export const QueueErrorCode = {
   InvalidPayload: 'INVALID_PAYLOAD',
   /** The consumer is stopped. */
   Stopped: 'STOPPED',
-  /** A blocking read had no reply long past its BLOCK time: its connection was taken for dead (Cluster reads, slot-reads.ts). */
-  ReadTimeout: 'READ_TIMEOUT',
 } as const;
 export type QueueErrorCode = (typeof QueueErrorCode)[keyof typeof QueueErrorCode];
 

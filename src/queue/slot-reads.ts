@@ -25,14 +25,13 @@
  * and 2.7 ms with blocking reads only, which drained a backlog about 15%
  * slower.
  *
- * A blocking read with no reply blockMs + BLOCK_GRACE_MS after it was sent
- * has lost its link (a half-open connection): its connection is closed, a
- * new one opens for the next read, and read() fails with READ_TIMEOUT; what
- * the server delivered on the lost link stays pending for this consumer,
- * whose PEL scan retries it.
+ * A master that stops answering is the connection's business: its
+ * watchdog (src/client/watchdog.ts) drops a link whose read has had no
+ * reply blockMs + BLOCK_GRACE_MS after it was sent, and ioredis sends the
+ * read again where the slot is served now; what the server delivered on
+ * the lost link stays pending for this consumer, whose PEL scan retries it.
  */
-import { BLOCK_GRACE_MS, type Connection } from '../client/connection.ts';
-import { QueueError, QueueErrorCode } from './errors.ts';
+import type { Connection } from '../client/connection.ts';
 import { entriesOf } from './in-flight.ts';
 import type { TakenEntry as Entry } from './ordered.ts';
 import type { ConsumerParts } from './parts.ts';
@@ -152,21 +151,6 @@ export class SlotReads {
       }
       this.conns[p] = c;
     }
-    const reply = c.send(['XREADGROUP', 'GROUP', o.group, o.name, 'COUNT', count, 'BLOCK', o.blockMs, 'STREAMS', this.keys[p], '>']);
-    const limit = o.blockMs + BLOCK_GRACE_MS;
-    let lost = false;
-    const deadline = setTimeout(() => {
-      lost = true;
-      if (this.conns[p] === c) this.conns[p] = null;
-      void c.close();
-    }, limit);
-    try {
-      return entriesOf(await reply, this.keys);
-    } catch (e) {
-      if (!lost) throw e;
-      throw new QueueError(QueueErrorCode.ReadTimeout, `no reply to a blocking read of ${this.keys[p]} within ${limit} ms: its connection was taken for dead and closed`, { cause: e });
-    } finally {
-      clearTimeout(deadline);
-    }
+    return entriesOf(await c.send(['XREADGROUP', 'GROUP', o.group, o.name, 'COUNT', count, 'BLOCK', o.blockMs, 'STREAMS', this.keys[p], '>']), this.keys);
   }
 }

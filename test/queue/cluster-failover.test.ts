@@ -150,3 +150,37 @@ test('Cluster failover under a running consumer: every acknowledged message hand
   assert.ok(consumerErrors.length <= 20, `a handful of consumer errors at most, not ${consumerErrors.length}`);
   await cleanups.run();
 });
+
+test('a master that stops answering (SIGSTOP): its replica takes over, and the consumer goes on without it', { timeout: 90_000 }, async () => {
+  const t = topic<{ i: number }>({ name: 'cstall', partitions: 4 });
+  const slots = Array.from({ length: t.partitions }, (_, p) => calculateSlot(t.stream(p)));
+  // The consumer's links watched with a short replyTimeoutMs: a command the frozen master holds is sent again after 3 s.
+  const { seen, errors: consumerErrors } = countingConsumer(t, await open(`${cluster.url}?replyTimeoutMs=3000`), cleanups);
+  const before = new AckedSender(new Producer(t, { connection: await open(cluster.url) }));
+  for (let i = 0; i < 100; i++) await before.send(i);
+  await until(() => before.allHandled(seen), 10_000, 'the first 100 messages handled');
+
+  const was = await cluster.topology();
+  const stalled = ownerOf(was, slots[0])!;
+  const replica = was.find((n) => n.role === 'replica' && n.masterId === stalled.id)!;
+  const node = cluster.nodes.find((n) => n.port === stalled.port)!;
+  const t0 = Date.now();
+  node.process.kill('SIGSTOP'); // a frozen host: its sockets stay open and silent
+  try {
+    // The cluster fails it over (node timeout 5 s); the consumer's commands to it meanwhile hang.
+    await until(async () => ownerOf(await cluster.topology(replica.port), slots[0])?.port === replica.port, 30_000, `the replica ${replica.port} to serve partition 0`);
+    const failoverMs = Date.now() - t0;
+    // Sends on a new connection, after the switch: each must be handled.
+    const after = new AckedSender(new Producer(t, { connection: await open(cluster.url) }));
+    for (let i = 1000; i < 1100; i++) await after.send(i);
+    const unhandled = () => [...after.acked.keys()].filter((i) => !seen.has(i));
+    await until(() => unhandled().length === 0, 30_000, 'the messages sent after the failover handled').catch(() => {});
+    const distinctErrors = [...new Set(consumerErrors.map((e) => e.message))];
+    console.log(`# stalled master ${stalled.port} -> ${replica.port}: failed over after ${failoverMs} ms; messages sent after it handled by +${Date.now() - t0} ms; ${unhandled().length} unhandled; ${consumerErrors.length} consumer errors`);
+    for (const m of distinctErrors) console.log(`#   consumer error (${consumerErrors.filter((e) => e.message === m).length}x): ${m}`);
+    assert.equal(unhandled().length, 0, `every message sent after the failover is handled; not: ${unhandled().slice(0, 20).join(', ')}`);
+  } finally {
+    node.process.kill('SIGCONT');
+  }
+  await cleanups.run();
+});

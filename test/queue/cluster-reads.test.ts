@@ -6,19 +6,17 @@
  *   does not poll: counted with the masters' INFO commandstats, not timed;
  * - a message on any partition is handled while the reads block, and what
  *   a read still out brings when the consumer stops is handled, not left
- *   pending;
- * - a master that stops answering (SIGSTOP, shorter than the cluster's
- *   node timeout) fails the blocking read on it with READ_TIMEOUT after
- *   blockMs + BLOCK_GRACE_MS, and once it answers again the consumer goes on.
+ *   pending.
+ *
+ * A master that stops answering: test/queue/cluster-failover.test.ts.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { connect, type Connection } from '../../src/client/index.ts';
-import { Consumer, topic, type ConsumerEvent } from '../../src/queue/index.ts';
+import { connect } from '../../src/client/index.ts';
+import { Consumer, topic } from '../../src/queue/index.ts';
 import { ask } from '../support/admin.ts';
-import { ownerOf, startCluster, type RedisCluster } from '../support/redis-cluster.ts';
+import { startCluster, type RedisCluster } from '../support/redis-cluster.ts';
 import { until } from '../support/until.ts';
-import calculateSlot from 'cluster-key-slot';
 
 let cluster: RedisCluster;
 before(async () => {
@@ -96,35 +94,3 @@ test('what a read still out brings when the consumer stops is handled, nothing i
     await conn.close();
   }
 });
-
-test('a master that stops answering fails its blocking read with READ_TIMEOUT; the consumer goes on once it answers', async () => {
-  const conn = await connect(cluster.url);
-  const t = topic<{ i: number }>({ name: 'stalled-reads', partitions: 3 });
-  const blockMs = 200;
-  const c = new Consumer(t, { connection: conn, group: 'g', concurrency: 4, blockMs });
-  const events: ConsumerEvent[] = [];
-  c.events.on((e) => void events.push(e));
-  const seen: number[] = [];
-  const started = new Promise<void>((r) => c.events.on((e) => e.type === 'started' && r()));
-  const running = c.run((m) => void seen.push(m.payload.i));
-  const owner = ownerOf(await cluster.topology(), calculateSlot(t.stream(0)))!;
-  const node = cluster.nodes.find((n) => n.port === owner.port)!;
-  try {
-    await started;
-    await new Promise((r) => setTimeout(r, 300));
-    node.process.kill('SIGSTOP'); // under the cluster's node timeout (5 s): no failover
-    await until(() => events.some((e) => e.type === 'error' && (e.error as { code?: string }).code === 'READ_TIMEOUT'), 4000, 'READ_TIMEOUT');
-    node.process.kill('SIGCONT');
-    await sendAll(conn, t.stream(0), 5);
-    await until(() => seen.length === 5, 10_000, 'the messages sent after the master answered again');
-  } finally {
-    node.process.kill('SIGCONT');
-    await c.stop();
-    await running;
-    await conn.close();
-  }
-});
-
-async function sendAll(conn: Connection, stream: string, n: number): Promise<void> {
-  for (let i = 0; i < n; i++) await conn.send(['XADD', stream, '*', 'p', JSON.stringify({ i })]);
-}
