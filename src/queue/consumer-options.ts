@@ -87,9 +87,10 @@ export function withDefaults(o: ConsumerOptions): Resolved {
     leaseMs: o.leaseMs ?? 10_000,
     forgetIdleConsumersMs: o.forgetIdleConsumersMs ?? 3_600_000,
   };
+  // Counts and times (ms) go to Redis as integers (BLOCK 1.5 is an error there).
   const int = (name: keyof Resolved, min: number) => {
     const v = r[name] as number;
-    if (!Number.isFinite(v) || v < min) badOption(`${name} must be a number >= ${min}, got ${String(v)}`);
+    if (!Number.isInteger(v) || v < min) badOption(`${name} must be a whole number >= ${min}, got ${String(v)}`);
   };
   int('concurrency', 1);
   int('prefetch', 0);

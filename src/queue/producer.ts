@@ -90,9 +90,9 @@ export class Producer<T> {
     if (options.maxLen !== undefined && (!Number.isInteger(options.maxLen) || options.maxLen < 1)) {
       badOption(`maxLen must be a positive integer, got ${options.maxLen}`);
     }
-    if (options.maxAgeMs !== undefined && !(options.maxAgeMs > 0)) badOption(`maxAgeMs must be > 0, got ${options.maxAgeMs}`);
+    if (options.maxAgeMs !== undefined && !(Number.isInteger(options.maxAgeMs) && options.maxAgeMs > 0)) badOption(`maxAgeMs must be a whole number of ms > 0, got ${options.maxAgeMs}`);
     this.dedupeWindowMs = options.dedupeWindowMs ?? 86_400_000;
-    if (!(this.dedupeWindowMs > 0)) badOption(`dedupeWindowMs must be > 0, got ${options.dedupeWindowMs}`);
+    if (!(Number.isInteger(this.dedupeWindowMs) && this.dedupeWindowMs > 0)) badOption(`dedupeWindowMs must be a whole number of ms > 0, got ${options.dedupeWindowMs}`);
     this.trimEvery = options.trimEvery ?? 100;
     if (!Number.isInteger(this.trimEvery) || this.trimEvery < 1) badOption(`trimEvery must be a positive integer, got ${options.trimEvery}`);
     this.conn = options.connection;

@@ -107,7 +107,7 @@ export class Retention {
     const { maxLen, maxAgeMs } = policy ?? {};
     if (maxLen === undefined && maxAgeMs === undefined) badOption('Retention needs maxLen or maxAgeMs');
     if (maxLen !== undefined && (!Number.isInteger(maxLen) || maxLen < 0)) badOption(`maxLen must be an integer >= 0, got ${maxLen}`);
-    if (maxAgeMs !== undefined && !(maxAgeMs > 0)) badOption(`maxAgeMs must be > 0, got ${maxAgeMs}`);
+    if (maxAgeMs !== undefined && !(Number.isInteger(maxAgeMs) && maxAgeMs > 0)) badOption(`maxAgeMs must be a whole number of ms > 0, got ${maxAgeMs}`);
   }
 
   /** What apply() would remove now, per partition. */

@@ -10,7 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as v from 'valibot';
 import { connect, isRedisReplyError, type Connection } from '../../src/client/index.ts';
-import { Consumer, DeadLetters, Producer, topic, type ConsumerEvent, type ConsumerOptions, type Message } from '../../src/queue/index.ts';
+import { Consumer, DeadLetters, Producer, topic, type ConsumerEvent, type ConsumerOptions, type Message, Retention } from '../../src/queue/index.ts';
 import { until } from '../support/until.ts';
 import { useBackends } from '../support/backends.ts';
 
@@ -448,4 +448,10 @@ test('bad options fail at construction with the reason', () => {
   assert.throws(() => new Consumer(t, { connection: {} as Connection, group: 'g', concurrency: 0 }), /concurrency/);
   assert.throws(() => new Consumer(t, { connection: {} as Connection, group: 'g', claimIdleMs: 100, heartbeatMs: 200 }), /heartbeatMs/);
   assert.throws(() => new Producer(t, { connection: {} as Connection, maxLen: -1 }), /maxLen/);
+  // Counts and times go to Redis as integers: a fraction fails here, not as an error reply on every read.
+  assert.throws(() => new Consumer(t, { connection: {} as Connection, group: 'g', concurrency: 2.5 }), /concurrency must be a whole number >= 1, got 2.5/);
+  assert.throws(() => new Consumer(t, { connection: {} as Connection, group: 'g', blockMs: 1.5 }), /blockMs must be a whole number/);
+  assert.throws(() => new Producer(t, { connection: {} as Connection, maxAgeMs: 0.5 }), /maxAgeMs must be a whole number/);
+  assert.throws(() => new Producer(t, { connection: {} as Connection, dedupeWindowMs: 10.5 }), /dedupeWindowMs must be a whole number/);
+  assert.throws(() => new Retention(t, {} as Connection, { maxAgeMs: 1.5 }), /maxAgeMs must be a whole number/);
 });
