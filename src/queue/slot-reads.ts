@@ -31,7 +31,7 @@
  * read again where the slot is served now; what the server delivered on
  * the lost link stays pending for this consumer, whose PEL scan retries it.
  */
-import type { Connection } from '../client/connection.ts';
+import { BLOCK_GRACE_MS, type Connection } from '../client/connection.ts';
 import { entriesOf } from './in-flight.ts';
 import type { TakenEntry as Entry } from './ordered.ts';
 import type { ConsumerParts } from './parts.ts';
@@ -91,9 +91,20 @@ export class SlotReads {
     return this.collect();
   }
 
-  /** Once no blocking read is out (each is over within blockMs), the entries they brought that read() did not return. */
+  /**
+   * Once no blocking read is out (each is over within blockMs), the entries
+   * they brought that read() did not return. Waits blockMs + BLOCK_GRACE_MS
+   * at most (a master that stops answering holds its read longer): a read
+   * still out then is cancelled by close(), and what it was delivered stays
+   * pending for this consumer name.
+   */
   async settle(): Promise<Entry[]> {
-    while (this.out.size > 0) await this.blockingReadOver();
+    const until = Date.now() + this.parts.options.blockMs + BLOCK_GRACE_MS;
+    while (this.out.size > 0 && Date.now() < until) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([this.blockingReadOver(), new Promise<void>((r) => (timer = setTimeout(r, until - Date.now())))]);
+      clearTimeout(timer);
+    }
     this.failure = undefined;
     return this.arrived.splice(0);
   }
