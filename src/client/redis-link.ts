@@ -34,7 +34,10 @@ function makeClient(t: ServerTarget, options: ConnectOptions): Client {
       // connection stays on the old master (and its writes are lost) until Sentinel demotes it, ~10 s on.
       return new Redis({ ...common, sentinels: t.sentinels, name: t.name, db: t.db, password: t.password, failoverDetector: true });
     case 'cluster':
-      return new Cluster(t.nodes, { lazyConnect: true, redisOptions: { password: t.password, maxRetriesPerRequest: null } });
+      // No ready check: ioredis would ask one node picked at random for CLUSTER INFO, and a
+      // frozen node would hold connect() until connectTimeoutMs. Ready once the slots are read
+      // (each node asked in turn, a second at most each).
+      return new Cluster(t.nodes, { lazyConnect: true, enableReadyCheck: false, redisOptions: { password: t.password, maxRetriesPerRequest: null } });
   }
 }
 
@@ -91,7 +94,24 @@ function whenReady(client: Client, t: ServerTarget): Promise<void> {
   });
 }
 
-export async function detect(c: Client, cluster: boolean): Promise<Features> {
+/**
+ * What the server can do (Features), asked once per connect(); fails with a
+ * CONNECT error when the server does not answer within connectTimeoutMs
+ * (it was ready, then went silent).
+ */
+export function detectWithin(client: Client, t: ServerTarget): Promise<Features> {
+  return new Promise<Features>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new BrookClientError(ClientErrorCode.Connect, `cannot connect to ${describeTarget(t)} within ${t.connectTimeoutMs} ms: no answer to INFO`)),
+      t.connectTimeoutMs,
+    );
+    detect(client, t.kind === 'cluster').then(resolve, reject).finally(() => clearTimeout(timer));
+  });
+}
+
+async function detect(client: Client, cluster: boolean): Promise<Features> {
+  // Cluster: ask the master that answers first (a keyless command would go to one picked at random, frozen or not).
+  const c = client instanceof Cluster ? await Promise.any(client.nodes('master').map(async (n) => (await n.ping(), n))) : client;
   const info = String(await c.call('INFO', 'server'));
   const version = /redis_version:([^\r\n]+)/.exec(info)?.[1] ?? '0.0.0';
   const has = async (name: string) => {

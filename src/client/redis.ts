@@ -8,7 +8,7 @@ import { Cluster, Redis } from 'ioredis';
 import { BLOCK_GRACE_MS, type Arg, type Connection, type Features, type Reply, type RedisReplyErrorLike } from './connection.ts';
 import { BrookClientError, ClientErrorCode, RedisReplyError, isRedisReplyError } from './errors.ts';
 import type { Script } from './script.ts';
-import { describeTarget, detect, openClient, type Client, type ConnectOptions, type ServerTarget } from './redis-link.ts';
+import { describeTarget, detectWithin, openClient, type Client, type ConnectOptions, type ServerTarget } from './redis-link.ts';
 import { BLOCKING, blockOf, watchClusterNodes } from './watchdog.ts';
 
 const KEYLESS = new Set(['multi', 'exec', 'discard', 'ping', 'time', 'echo', 'info', 'script', 'client', 'config', 'command', 'dbsize', 'flushall', 'flushdb']);
@@ -194,7 +194,7 @@ export class RedisConnection implements Connection {
     }
     const client = await openClient(target, options);
     try {
-      return new RedisConnection(client, target, options, features ?? (await detect(client, target.kind === 'cluster')));
+      return new RedisConnection(client, target, options, features ?? (await detectWithin(client, target)));
     } catch (e) {
       client.disconnect(); // detect() failed (an ACL that refuses INFO, ...): do not leave the client reconnecting
       throw e;
