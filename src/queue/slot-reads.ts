@@ -36,6 +36,9 @@ import { entriesOf } from './in-flight.ts';
 import type { TakenEntry as Entry } from './ordered.ts';
 import type { ConsumerParts } from './parts.ts';
 
+/** `count` free slots shared among `n` reads: at least 1 each. */
+const share = (count: number, n: number): number => Math.max(1, Math.floor(count / n));
+
 export class SlotReads {
   /** Each partition's blocking-read connection, opened at its first blocking read. */
   private readonly conns: Array<Connection | null>;
@@ -68,7 +71,7 @@ export class SlotReads {
     const idle: number[] = [];
     for (let p = 0; p < this.keys.length; p++) if (!this.out.has(p)) idle.push(p);
     if (idle.length > 0 && this.backlog) {
-      const each = Math.max(1, Math.floor(count / idle.length));
+      const each = share(count, idle.length);
       const replies = await this.conn.pipeline(idle.map((p) => ['XREADGROUP', 'GROUP', o.group, o.name, 'COUNT', each, 'STREAMS', this.keys[p], '>']));
       const found = this.arrived.splice(0);
       this.backlog = false;
@@ -84,7 +87,7 @@ export class SlotReads {
       if (found.length > 0) return found;
     }
     if (idle.length > 0) {
-      const per = Math.max(1, Math.floor(count / this.keys.length));
+      const per = share(count, this.keys.length);
       for (const p of idle) this.block(p, per);
     }
     if (this.arrived.length === 0 && this.failure === undefined) await this.blockingReadOver();
