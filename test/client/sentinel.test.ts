@@ -6,7 +6,9 @@
  *       after it is handled and kept by the new master, the producer's
  *       connection ends up on the new master, the consumer goes on;
  *   (c) an unknown master name or no reachable sentinel: connect() fails,
- *       within a bound, instead of waiting forever.
+ *       within a bound, instead of waiting forever;
+ *   (d) a master frozen (SIGSTOP) under a running producer and consumer:
+ *       Sentinel fails it over, and what is sent after that is handled.
  * Every wait is bounded; after() closes what a timed-out test left open.
  */
 import { after, before, describe, test } from 'node:test';
@@ -179,5 +181,40 @@ test('failover under a running consumer: every message handled and kept, the pro
   assert.equal(lost.length, 0, `every acknowledged send is kept by the new master; missing: ${lost.slice(0, 20).join(', ')}${lost.length > 20 ? ', ...' : ''}`);
   assert.equal(pending, 0, 'nothing left pending on the new master');
   assert.ok(readers > 0, "after the old master's demotion the consumer's blocking reads still go to the new master");
+  await cleanups.run();
+});
+
+// (d)
+test('a master that stops answering (SIGSTOP): Sentinel fails it over, the producer and the consumer go on', { timeout: 90_000 }, async () => {
+  const t = topic<{ i: number }>({ name: 'stall', partitions: 2 });
+  // Both with a short replyTimeoutMs: a command the frozen master holds is sent again after 3 s.
+  const url = `${s.url}?replyTimeoutMs=3000`;
+  const { seen, errors: consumerErrors } = countingConsumer(t, await open(url), cleanups);
+  const sender = new AckedSender(new Producer(t, { connection: await open(url) }));
+  for (let i = 0; i < 100; i++) await sender.send(i);
+  await until(() => sender.allHandled(seen), 10_000, 'the first 100 messages handled');
+
+  const masterAddr = async () => ((await ask(s.sentinelPort, 'SENTINEL', 'GET-MASTER-ADDR-BY-NAME', s.masterName)) as string[])[1];
+  const frozenPort = Number(await masterAddr());
+  const frozen = [s.master, s.replica].find((n) => n.port === frozenPort)!;
+  const other = [s.master, s.replica].find((n) => n.port !== frozenPort)!;
+  // The replica has everything before the freeze.
+  await until(async () => {
+    const mo = infoField(await ask(frozenPort, 'INFO', 'replication'), 'master_repl_offset');
+    return mo !== undefined && mo === infoField(await ask(other.port, 'INFO', 'replication'), 'slave_repl_offset');
+  }, 10_000, 'the replica caught up');
+  const t0 = Date.now();
+  frozen.process.kill('SIGSTOP');
+  try {
+    await until(async () => Number(await masterAddr()) === other.port, 30_000, `Sentinel to name ${other.port} the master`);
+    const failoverMs = Date.now() - t0;
+    for (let i = 1000; i < 1100; i++) await sender.send(i);
+    const unhandled = () => [...sender.acked.keys()].filter((i) => i >= 1000 && !seen.has(i));
+    await until(() => unhandled().length === 0, 30_000, 'the messages sent after the failover handled').catch(() => {});
+    console.log(`# sentinel, frozen master ${frozenPort} -> ${other.port}: failed over after ${failoverMs} ms; messages sent after it handled by +${Date.now() - t0} ms; ${unhandled().length} unhandled; ${sender.errors} send errors; ${consumerErrors.length} consumer errors`);
+    assert.equal(unhandled().length, 0, `every message sent after the failover is handled; not: ${unhandled().slice(0, 20).join(', ')}`);
+  } finally {
+    frozen.process.kill('SIGCONT');
+  }
   await cleanups.run();
 });
