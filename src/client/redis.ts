@@ -9,7 +9,7 @@ import { BLOCK_GRACE_MS, type Arg, type Connection, type Features, type Reply, t
 import { BrookClientError, ClientErrorCode, RedisReplyError, isRedisReplyError } from './errors.ts';
 import type { Script } from './script.ts';
 import { describeTarget, detectWithin, openClient, type Client, type ConnectOptions, type ServerTarget } from './redis-link.ts';
-import { BLOCKING, blockOf, watchClusterNodes } from './watchdog.ts';
+import { BLOCKING, blockOf, keepSubscriberAlive, watchClusterNodes } from './watchdog.ts';
 
 const KEYLESS = new Set(['multi', 'exec', 'discard', 'ping', 'time', 'echo', 'info', 'script', 'client', 'config', 'command', 'dbsize', 'flushall', 'flushdb']);
 
@@ -319,6 +319,9 @@ export class RedisConnection implements Connection {
   async subscribe(channel: string, onMessage: (message: string) => void): Promise<() => Promise<void>> {
     const sub = await openClient(this.target, this.options);
     this.subscribers.push(sub);
+    // Cluster subscribers are not pinged: ioredis keeps their link apart from the nodes' (a known gap).
+    const stopPings = sub instanceof Redis ? keepSubscriberAlive(sub, this.target.replyTimeoutMs) : () => {};
+    sub.once('end', stopPings);
     sub.on('message', (ch: string, msg: string) => {
       if (ch === channel) onMessage(msg);
     });

@@ -80,3 +80,35 @@ export function watchClusterNodes(cluster: Cluster, replyTimeoutMs: number): () 
   timer.unref();
   return () => clearInterval(timer);
 }
+
+/**
+ * A subscriber connection (RESP2 subscribed mode) sends nothing of its own,
+ * so a half-open link would leave it silent for good, its messages lost.
+ * So it sends a PING every third of `replyTimeoutMs`; one with no answer
+ * after replyTimeoutMs drops the socket, and ioredis reconnects and
+ * subscribes again (what was published meanwhile is lost, as pub/sub is).
+ * Returns a function that stops the pings.
+ */
+export function keepSubscriberAlive(sub: Redis, replyTimeoutMs: number): () => void {
+  if (!(replyTimeoutMs > 0)) return () => {};
+  let pingAt = 0; // 0: no PING out
+  const timer = setInterval(() => {
+    if (sub.status !== 'ready') {
+      pingAt = 0;
+      return;
+    }
+    if (pingAt !== 0) {
+      if (Date.now() - pingAt < replyTimeoutMs) return;
+      pingAt = 0;
+      sub.stream?.destroy(new Error(`no answer to a subscriber's PING within ${replyTimeoutMs} ms: the link is taken for dead`));
+      return;
+    }
+    const at = (pingAt = Date.now());
+    const answered = () => {
+      if (pingAt === at) pingAt = 0;
+    };
+    sub.ping().then(answered, answered);
+  }, Math.max(20, Math.floor(replyTimeoutMs / 3)));
+  timer.unref();
+  return () => clearInterval(timer);
+}

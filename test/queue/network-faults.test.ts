@@ -10,7 +10,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect, type Connection } from '../../src/client/index.ts';
 import { BLOCK_GRACE_MS } from '../../src/client/connection.ts';
-import { Consumer, Producer, topic, type Topic } from '../../src/queue/index.ts';
+import { Consumer, Notifications, Producer, topic, type Topic } from '../../src/queue/index.ts';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.ts';
 import { startRedis, type RedisProcess } from '../support/redis-server.ts';
 import { sendUntilAcked, type AckLog } from '../support/retrying-send.ts';
@@ -240,6 +240,36 @@ test('a link that hangs for good: a command with no reply past replyTimeoutMs dr
     await c.stop();
     await running;
     proxy.stall(false);
+    await conn.close();
+  }
+});
+
+test('a subscriber whose link hangs for good: its PING goes unanswered, it reconnects and subscribes again', { timeout: 60_000 }, async () => {
+  const conn = await connect(`${proxy.url}?replyTimeoutMs=1000`);
+  const received: number[] = [];
+  const notes = new Notifications<{ i: number }>(conn, { name: 'halfopen' });
+  const unsubscribe = await notes.subscribe((n) => void received.push(n.payload.i));
+  const publisher = new Notifications<{ i: number }>(admin, { name: 'halfopen' });
+  try {
+    await publisher.publish({ i: 0 });
+    await until(() => received.includes(0), 10_000, 'the first notification');
+    // The subscriber's link now hangs and never comes back; new connections work. Publish every 100 ms.
+    proxy.stall(true, 'live');
+    const frozenAt = Date.now();
+    let i = 0;
+    await until(
+      async () => {
+        await publisher.publish({ i: ++i });
+        await sleep(100);
+        return received.length > 1;
+      },
+      15_000,
+      'a notification on a new connection',
+    );
+    console.log(`# subscriber on a dead link: notifications again ${Date.now() - frozenAt} ms after the freeze (replyTimeoutMs 1000); ${i} published meanwhile, ${received.length - 1} received`);
+  } finally {
+    proxy.stall(false);
+    await unsubscribe();
     await conn.close();
   }
 });
