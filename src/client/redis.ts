@@ -319,8 +319,7 @@ export class RedisConnection implements Connection {
   async subscribe(channel: string, onMessage: (message: string) => void): Promise<() => Promise<void>> {
     const sub = await openClient(this.target, this.options);
     this.subscribers.push(sub);
-    // Cluster subscribers are not pinged: ioredis keeps their link apart from the nodes' (a known gap).
-    const stopPings = sub instanceof Redis ? keepSubscriberAlive(sub, this.target.replyTimeoutMs) : () => {};
+    const stopPings = keepSubscriberAlive(sub, this.target.replyTimeoutMs);
     sub.once('end', stopPings);
     sub.on('message', (ch: string, msg: string) => {
       if (ch === channel) onMessage(msg);

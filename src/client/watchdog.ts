@@ -3,7 +3,7 @@
  * long it may legitimately go without a reply; and the watchdog of a
  * Cluster client, which looks at each node's commands in flight.
  */
-import type { Cluster, Redis } from 'ioredis';
+import { Cluster, type Redis } from 'ioredis';
 import { BLOCK_GRACE_MS, type Arg } from './connection.ts';
 
 /** Commands that may legitimately wait without a reply (the reply watchdog leaves them alone). */
@@ -85,27 +85,46 @@ export function watchClusterNodes(cluster: Cluster, replyTimeoutMs: number): () 
  * A subscriber connection (RESP2 subscribed mode) sends nothing of its own,
  * so a half-open link would leave it silent for good, its messages lost.
  * So it sends a PING every third of `replyTimeoutMs`; one with no answer
- * after replyTimeoutMs drops the socket, and ioredis reconnects and
- * subscribes again (what was published meanwhile is lost, as pub/sub is).
- * Returns a function that stops the pings.
+ * after replyTimeoutMs drops the socket, as does a handshake (a reconnect's
+ * ready check) with none, and ioredis reconnects and subscribes again (what
+ * was published meanwhile is lost, as pub/sub is). On a Cluster the
+ * subscriber is a connection ioredis keeps to one node, and moves to
+ * another when it ends: the one in use at each tick. Returns a function
+ * that stops the pings.
  */
-export function keepSubscriberAlive(sub: Redis, replyTimeoutMs: number): () => void {
+export function keepSubscriberAlive(client: Redis | Cluster, replyTimeoutMs: number): () => void {
   if (!(replyTimeoutMs > 0)) return () => {};
-  let pingAt = 0; // 0: no PING out
+  const current = (): Redis | null | undefined =>
+    client instanceof Cluster ? (client as unknown as { subscriber?: { getInstance(): Redis | null } }).subscriber?.getInstance() : client;
+  let watched: Redis | null = null;
+  let waiting: 'nothing' | 'handshake' | 'ping' = 'nothing';
+  let since = 0;
   const timer = setInterval(() => {
-    if (sub.status !== 'ready') {
-      pingAt = 0;
-      return;
+    const sub = current();
+    if (!sub) return;
+    if (sub !== watched) {
+      watched = sub;
+      waiting = 'nothing';
     }
-    if (pingAt !== 0) {
-      if (Date.now() - pingAt < replyTimeoutMs) return;
-      pingAt = 0;
-      sub.stream?.destroy(new Error(`no answer to a subscriber's PING within ${replyTimeoutMs} ms: the link is taken for dead`));
-      return;
-    }
-    const at = (pingAt = Date.now());
+    const now = Date.now();
+    const expect = (what: 'handshake' | 'ping') => {
+      if (waiting !== what) {
+        waiting = what;
+        since = now;
+        return false;
+      }
+      if (now - since < replyTimeoutMs) return false;
+      waiting = 'nothing';
+      sub.stream?.destroy(new Error(`no answer to a subscriber's ${what === 'ping' ? 'PING' : 'handshake'} within ${replyTimeoutMs} ms: the link is taken for dead`));
+      return true;
+    };
+    if (sub.status === 'connect') return void expect('handshake'); // connected, the ready check unanswered
+    if (sub.status !== 'ready') return void (waiting = 'nothing');
+    if (waiting === 'ping') return void expect('ping');
+    expect('ping');
+    const at = since;
     const answered = () => {
-      if (pingAt === at) pingAt = 0;
+      if (watched === sub && waiting === 'ping' && since === at) waiting = 'nothing';
     };
     sub.ping().then(answered, answered);
   }, Math.max(20, Math.floor(replyTimeoutMs / 3)));
