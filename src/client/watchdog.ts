@@ -107,20 +107,22 @@ export function keepSubscriberAlive(client: Redis | Cluster, replyTimeoutMs: num
       waiting = 'nothing';
     }
     const now = Date.now();
-    const expect = (what: 'handshake' | 'ping') => {
+    /** Start waiting for `what`, or drop the link if it has been waited for replyTimeoutMs. */
+    const expect = (what: 'handshake' | 'ping'): void => {
       if (waiting !== what) {
         waiting = what;
         since = now;
-        return false;
+      } else if (now - since >= replyTimeoutMs) {
+        waiting = 'nothing';
+        sub.stream?.destroy(new Error(`no answer to a subscriber's ${what === 'ping' ? 'PING' : 'handshake'} within ${replyTimeoutMs} ms: the link is taken for dead`));
       }
-      if (now - since < replyTimeoutMs) return false;
-      waiting = 'nothing';
-      sub.stream?.destroy(new Error(`no answer to a subscriber's ${what === 'ping' ? 'PING' : 'handshake'} within ${replyTimeoutMs} ms: the link is taken for dead`));
-      return true;
     };
-    if (sub.status === 'connect') return void expect('handshake'); // connected, the ready check unanswered
-    if (sub.status !== 'ready') return void (waiting = 'nothing');
-    if (waiting === 'ping') return void expect('ping');
+    if (sub.status === 'connect') return expect('handshake'); // connected, the ready check unanswered
+    if (sub.status !== 'ready') {
+      waiting = 'nothing';
+      return;
+    }
+    if (waiting === 'ping') return expect('ping');
     expect('ping');
     const at = since;
     const answered = () => {
