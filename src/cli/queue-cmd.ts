@@ -132,29 +132,23 @@ function registerTrim(program: Command): void {
 
 /**
  * The topics under `prefix`: partition 0 streams, `<prefix>{<name>:0}`, found
- * with SCAN (not on Cluster, where SCAN covers one node only), each with
- * its partitions counted. Sorted by name.
+ * with SCAN (on a Cluster, every master's), each with its partitions
+ * counted. Sorted by name.
  */
 export async function listTopics(conn: Connection, prefix: string): Promise<Array<{ name: string; partitions: number }>> {
-  if (conn.features.cluster) throw new Error('listing topics needs SCAN over every node: on Cluster, name the topic (brook stats <topic>)');
   const names = new Set<string>();
   const glob = `${prefix.replace(/[*?[\]\\]/g, '\\$&')}{*:0}`;
-  let cursor = '0';
-  do {
-    const [next, keys] = (await conn.send(['SCAN', cursor, 'MATCH', glob, 'COUNT', 1000, 'TYPE', 'stream'])) as [string, string[]];
-    for (const k of keys) {
-      const name = k.slice(prefix.length + 1, -':0}'.length);
-      if (/^[A-Za-z0-9._-]+$/.test(name)) names.add(name); // a topic's name; other keys that match the glob are not topics
-    }
-    cursor = next;
-  } while (cursor !== '0');
+  for await (const k of conn.scan(glob, 'stream')) {
+    const name = k.slice(prefix.length + 1, -':0}'.length);
+    if (/^[A-Za-z0-9._-]+$/.test(name)) names.add(name); // a topic's name; other keys that match the glob are not topics
+  }
   const out = [];
   for (const name of [...names].sort()) out.push({ name, partitions: await countPartitions(conn, name, prefix) });
   return out;
 }
 
 function registerTopics(program: Command): void {
-  dataFlags(program.command('topics').description('the topics at a URL, with their partitions (not on Cluster)'), 'topics')
+  dataFlags(program.command('topics').description('the topics at a URL, with their partitions'), 'topics')
     .action((f: { url: string; prefix: string; json?: boolean }) =>
       withConnection('topics', f.url, async (conn) => {
         const topics = await listTopics(conn, f.prefix);

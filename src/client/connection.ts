@@ -61,6 +61,13 @@ export interface Connection {
   script(script: Script, keys: string[], args: Arg[]): Promise<Reply>;
 
   /**
+   * Every key matching `match` (a SCAN glob), of `type` if given, through
+   * the whole keyspace: on a Cluster every master's (a plain SCAN covers one
+   * node). A key may come more than once, as with SCAN; for listings.
+   */
+  scan(match: string, type?: string): AsyncIterable<string>;
+
+  /**
    * Subscribe to a pub/sub channel on a dedicated connection. Resolves once
    * subscribed, with a function that unsubscribes (idempotent).
    */

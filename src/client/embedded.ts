@@ -21,6 +21,7 @@ import { formatDouble17g } from '../engine/numbers.ts';
 import type { Arg, Connection, Features, Reply, RedisReplyErrorLike } from './connection.ts';
 import { BrookClientError, ClientErrorCode, RedisReplyError, isRedisReplyError } from './errors.ts';
 import type { Script } from './script.ts';
+import { scanKeys } from './scan.ts';
 
 function argv(args: Arg[]): string[] {
   return args.map((a) => toBinary(a));
@@ -108,6 +109,10 @@ export class EmbeddedConnection implements Connection {
       if (!isRedisReplyError(e, 'NOSCRIPT')) throw e;
       return this.send(['EVAL', script.source, keys.length, ...keys, ...args]);
     }
+  }
+
+  scan(match: string, type?: string): AsyncIterable<string> {
+    return scanKeys((args) => this.send(args), match, type);
   }
 
   async subscribe(channel: string, onMessage: (message: string) => void): Promise<() => Promise<void>> {

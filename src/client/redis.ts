@@ -9,6 +9,7 @@ import { BLOCK_GRACE_MS, type Arg, type Connection, type Features, type Reply, t
 import { BrookClientError, ClientErrorCode, RedisReplyError, isRedisReplyError } from './errors.ts';
 import type { Script } from './script.ts';
 import { describeTarget, detectWithin, openClient, type Client, type ConnectOptions, type ServerTarget } from './redis-link.ts';
+import { scanKeys } from './scan.ts';
 import { BLOCKING, blockOf, keepSubscriberAlive, watchClusterNodes } from './watchdog.ts';
 
 const KEYLESS = new Set(['multi', 'exec', 'discard', 'ping', 'time', 'echo', 'info', 'script', 'client', 'config', 'command', 'dbsize', 'flushall', 'flushdb']);
@@ -313,6 +314,14 @@ export class RedisConnection implements Connection {
     } catch (e) {
       if (!isRedisReplyError(e, 'NOSCRIPT')) throw e;
       return this.send(['EVAL', script.source, keys.length, ...keys, ...args]);
+    }
+  }
+
+  async *scan(match: string, type?: string): AsyncIterable<string> {
+    if (this.closed) throw new BrookClientError(ClientErrorCode.Closed, 'the connection is closed');
+    if (!(this.client instanceof Cluster)) return yield* scanKeys((args) => this.send(args), match, type);
+    for (const node of this.client.nodes('master')) {
+      yield* scanKeys((args) => (node.call as unknown as (...a: Arg[]) => Promise<unknown>).apply(node, args), match, type);
     }
   }
 

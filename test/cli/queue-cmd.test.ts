@@ -8,6 +8,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect, type Connection } from '../../src/client/index.ts';
 import { Consumer, Producer, topic, type PartitionStats } from '../../src/queue/index.ts';
+import { startCluster } from '../support/redis-cluster.ts';
 import { startRedis, type RedisProcess } from '../support/redis-server.ts';
 import { until } from '../support/until.ts';
 import { brook as runBrook } from '../support/cli.ts';
@@ -51,6 +52,22 @@ test('brook topics: the topics under the prefix with their partitions', async ()
   assert.deepEqual(JSON.parse(r.stdout), [{ name: 'orders', partitions: 2 }]);
   assert.equal((await brook('topics')).stdout.trim(), 'orders (2 partitions)');
   assert.equal((await brook('topics', '--prefix', 'nothing:')).stdout.trim(), "no topics under 'nothing:'");
+});
+
+test('brook topics on a Cluster: every master scanned', async () => {
+  const cluster = await startCluster();
+  try {
+    const cc = await connect(cluster.url);
+    const names = ['alpha', 'beta', 'gamma', 'delta', 'epsilon', 'zeta'];
+    // Two messages each, one per partition (no key: round-robin), so both partition streams exist.
+    for (const name of names) await new Producer(topic({ name, partitions: 2 }), { connection: cc }).sendBatch([{ payload: { n: 1 } }, { payload: { n: 2 } }]);
+    await cc.close();
+    const r = await runBrook(cluster.url, 'topics', '--json');
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout), [...names].sort().map((name) => ({ name, partitions: 2 })));
+  } finally {
+    await cluster.stop();
+  }
 });
 
 test('brook stats: partitions counted, each group\'s lag and pending, its consumers', async () => {

@@ -54,6 +54,17 @@ export function describeClientPort(name: string, url: () => string): void {
       assert.deepEqual(reads, keys.map(() => null));
     });
 
+    test('scan finds every matching key in the whole keyspace (every master on Cluster), by type if asked', async () => {
+      const streams = Array.from({ length: 20 }, (_, i) => `scan:{s${i}}`); // hash tags spread over the slots
+      await c.pipeline([...streams.map((k) => ['XADD', k, '*', 'f', 'v']), ['SET', 'scan:{str}', 'x']]);
+      const all = new Set<string>();
+      for await (const k of c.scan('scan:*')) all.add(k);
+      assert.deepEqual([...all].sort(), [...streams, 'scan:{str}'].sort());
+      const onlyStreams = new Set<string>();
+      for await (const k of c.scan('scan:*', 'stream')) onlyStreams.add(k);
+      assert.deepEqual([...onlyStreams].sort(), [...streams].sort());
+    });
+
     test('subscribe delivers published messages until unsubscribed', async () => {
       const got: string[] = [];
       const stop = await c.subscribe('conf-chan', (m) => got.push(m));
