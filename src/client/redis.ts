@@ -5,12 +5,12 @@
 import type { Socket } from 'node:net';
 import calculateSlot from 'cluster-key-slot';
 import { Cluster, Redis } from 'ioredis';
-import { BLOCK_GRACE_MS, type Arg, type Connection, type Features, type Reply, type RedisReplyErrorLike } from './connection.ts';
+import type { Arg, Connection, Features, Reply, RedisReplyErrorLike } from './connection.ts';
 import { BrookClientError, ClientErrorCode, RedisReplyError, isRedisReplyError } from './errors.ts';
 import type { Script } from './script.ts';
 import { describeTarget, detectWithin, openClient, type Client, type ConnectOptions, type ServerTarget } from './redis-link.ts';
 import { scanKeys } from './scan.ts';
-import { BLOCKING, blockOf, keepSubscriberAlive, watchClusterNodes } from './watchdog.ts';
+import { keepSubscriberAlive, watchLinks } from './watchdog.ts';
 
 const KEYLESS = new Set(['multi', 'exec', 'discard', 'ping', 'time', 'echo', 'info', 'script', 'client', 'config', 'command', 'dbsize', 'flushall', 'flushdb']);
 
@@ -45,20 +45,6 @@ function publishNode(client: Client, args: Arg[]): Redis | undefined {
 /** At most this many commands of one tick leave in one write (RedisConnection.coalesce). */
 const COALESCE_MAX = 64;
 
-/** Command names as sent, lower-cased once each (a bounded cache: no new string per command). */
-const lowerNames = new Map<string, string>();
-
-function lowerName(arg: Arg): string {
-  const raw = typeof arg === 'string' ? arg : String(arg);
-  let lower = lowerNames.get(raw);
-  if (lower === undefined) {
-    lower = raw.toLowerCase();
-    if (lowerNames.size < 256) lowerNames.set(raw, lower);
-  }
-  return lower;
-}
-
-
 function toError(e: unknown): Error {
   if (e instanceof Error && e.name === 'ReplyError') return new RedisReplyError(e.message, { cause: e });
   if (e instanceof Error && /Connection is closed/.test(e.message)) {
@@ -75,67 +61,27 @@ export class RedisConnection implements Connection {
 
   /**
    * `p`, unless close() comes first (then the closed error); its failure
-   * becomes a brook error (toError). Commands that do not block count for
-   * the reply watchdog. One promise per command: this runs for every
-   * command, so no Promise.race or finally chain.
+   * becomes a brook error (toError). One promise per command: this runs for
+   * every command, so no Promise.race or finally chain.
    */
-  private track<T>(p: Promise<T>, blocking = false, watched = false): Promise<T> {
-    if (!blocking) this.startWaiting();
+  private track<T>(p: Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.inFlight.add(reject);
       p.then(
         (v) => {
-          this.settled(reject, blocking, watched);
+          this.inFlight.delete(reject);
           resolve(v);
         },
         (e: unknown) => {
-          this.settled(reject, blocking, watched);
+          this.inFlight.delete(reject);
           reject(toError(e));
         },
       );
     });
   }
 
-  private settled(reject: (e: Error) => void, blocking: boolean, watched: boolean): void {
-    this.inFlight.delete(reject);
-    if (watched) this.blockingAnswered();
-    if (!blocking) {
-      this.waiting--;
-      this.progressAt = Date.now();
-    }
-  }
-
-  /** Non-blocking commands awaiting a reply, and when the link last made progress. */
-  private waiting = 0;
-  private progressAt = Date.now();
-  private replyWatch: NodeJS.Timeout | undefined;
-
-  /**
-   * The reply watchdog: a command with no reply for replyTimeoutMs (and no
-   * other reply meanwhile) while the socket is up means a dead link that TCP
-   * may not report for many minutes. Drop the socket: ioredis reconnects and
-   * resends what was in flight. Cluster clients are watched node by node
-   * instead (watchClusterNodes).
-   */
-  private startWaiting(): void {
-    if (this.waiting++ === 0) this.progressAt = Date.now();
-    const limit = this.target.replyTimeoutMs;
-    const c = this.client;
-    if (this.replyWatch !== undefined || !(limit > 0) || !(c instanceof Redis)) return;
-    this.replyWatch = setInterval(() => {
-      if (this.waiting === 0 || c.status !== 'ready') return;
-      if (Date.now() - Math.max(this.progressAt, this.linkAt) < limit) return;
-      c.stream?.destroy(new Error(`no reply within ${limit} ms: the link is taken for dead`));
-      this.progressAt = Date.now();
-    }, Math.max(20, Math.min(1000, Math.floor(limit / 4))));
-    this.replyWatch.unref();
-  }
-
-  /** Cluster: stops the watchdog of the nodes' links. */
-  private stopClusterWatch: (() => void) | undefined;
-
-  /** When the current socket connected or became ready (for the blocking-read watchdog). */
-  private linkAt = Date.now();
+  /** Stops the dead-link watchdog (watchLinks). */
+  private readonly stopWatch: () => void;
 
   private constructor(
     private readonly client: Client,
@@ -143,50 +89,9 @@ export class RedisConnection implements Connection {
     private readonly options: ConnectOptions,
     readonly features: Features,
   ) {
-    const mark = () => (this.linkAt = Date.now());
-    client.on('connect', mark);
-    client.on('ready', mark);
-    if (client instanceof Cluster) this.stopClusterWatch = watchClusterNodes(client, target.replyTimeoutMs);
-  }
-
-  /**
-   * The blocking-read watchdog: while a read with BLOCK n is awaiting its
-   * reply, drop the socket once the link has been up for n + BLOCK_GRACE_MS
-   * (measured from when the read began to wait: sent, or the previous read
-   * answered, or the link came back) without the reply. ioredis then
-   * reconnects and sends the read again (entries delivered on the lost
-   * socket stay pending for this consumer, who retries them). Without this a
-   * read on a half-open link waits until TCP gives up, which can be never.
-   * One interval per connection, not a timer per read. Cluster clients are
-   * watched node by node instead (watchClusterNodes).
-   *
-   * `blockLimits` holds the limits of the reads in flight, oldest first: a
-   * connection answers in order, so the head is the read blocking now.
-   */
-  private readonly blockLimits: number[] = [];
-  private blockHeadSince = 0;
-  private blockWatch: NodeJS.Timeout | undefined;
-
-  private watchBlocking(blockMs: number): void {
-    const limit = blockMs + BLOCK_GRACE_MS;
-    if (this.blockLimits.push(limit) === 1) this.blockHeadSince = Date.now();
-    if (this.blockWatch !== undefined) return;
-    const c = this.client as Redis;
-    this.blockWatch = setInterval(() => {
-      if (this.blockLimits.length === 0 || (c.status !== 'ready' && c.status !== 'connect')) return;
-      // A read sent on an earlier socket is resent once the new one is up: measure from then.
-      const now = Date.now();
-      if (now - Math.max(this.blockHeadSince, this.linkAt) < this.blockLimits[0]) return;
-      c.stream?.destroy(new Error(`no reply to a blocking read within ${this.blockLimits[0]} ms: the link is taken for dead`));
-      this.blockHeadSince = now;
-    }, Math.max(10, Math.min(250, Math.floor(limit / 4))));
-    this.blockWatch.unref();
-  }
-
-  /** A watched read was answered (or failed): the next one, if any, starts waiting now. */
-  private blockingAnswered(): void {
-    this.blockLimits.shift();
-    this.blockHeadSince = Date.now();
+    // Dead links: a blocking read with no reply by its BLOCK time + BLOCK_GRACE_MS, any other
+    // command with none for replyTimeoutMs, drops the socket (watchdog.ts).
+    this.stopWatch = watchLinks(client instanceof Cluster ? () => client.nodes('all') : () => [client], target.replyTimeoutMs);
   }
 
   static async open(target: ServerTarget, options: ConnectOptions = {}, features?: Features): Promise<RedisConnection> {
@@ -249,12 +154,7 @@ export class RedisConnection implements Connection {
     } catch (e) {
       return Promise.reject(toError(e));
     }
-    const name = lowerName(args[0]);
-    const block = blockOf(name, args);
-    // A read with BLOCK n > 0 is watched; BLOCK 0 and the list/zset blocking commands wait as long as they like.
-    const watched = block !== undefined && block > 0 && this.client instanceof Redis;
-    if (watched) this.watchBlocking(block);
-    return this.track(reply, block !== undefined || BLOCKING.has(name), watched) as Promise<Reply>;
+    return this.track(reply) as Promise<Reply>;
   }
 
   async pipeline(commands: Arg[][]): Promise<Array<Reply | RedisReplyErrorLike>> {
@@ -348,9 +248,7 @@ export class RedisConnection implements Connection {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    clearInterval(this.replyWatch);
-    clearInterval(this.blockWatch);
-    this.stopClusterWatch?.();
+    this.stopWatch();
     for (const s of this.subscribers) s.disconnect();
     const closedError = new BrookClientError(ClientErrorCode.Closed, 'the connection is closed');
     for (const reject of this.inFlight) reject(closedError);

@@ -1,8 +1,8 @@
 /** SCAN through one keyspace, cursor by cursor (Connection.scan). */
-import type { Arg, Reply } from './connection.ts';
+import type { Arg } from './connection.ts';
 
 /** Every key matching `match` (of `type`, if given) that SCAN finds through `send`. */
-export async function* scanKeys(send: (args: Arg[]) => Promise<Reply | unknown>, match: string, type?: string): AsyncGenerator<string> {
+export async function* scanKeys(send: (args: Arg[]) => Promise<unknown>, match: string, type?: string): AsyncGenerator<string> {
   let cursor = '0';
   do {
     const args: Arg[] = ['SCAN', cursor, 'MATCH', match, 'COUNT', 1000];

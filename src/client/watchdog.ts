@@ -1,7 +1,7 @@
 /**
- * What the dead-link watchdogs (redis.ts) need to know of a command: how
- * long it may legitimately go without a reply; and the watchdog of a
- * Cluster client, which looks at each node's commands in flight.
+ * The dead-link watchdogs of the Redis adapter (redis.ts): the one for
+ * commands, which looks at each link's oldest command in flight, and the
+ * pings of a subscriber connection, which sends none of its own.
  */
 import { Cluster, type Redis } from 'ioredis';
 import { BLOCK_GRACE_MS, type Arg } from './connection.ts';
@@ -36,47 +36,51 @@ export function replyLimit(name: string, args: Arg[], replyTimeoutMs: number): n
   return BLOCKING.has(name) ? 0 : replyTimeoutMs;
 }
 
-/** What the watchdog reads of an ioredis node: the commands sent on its socket and awaiting their reply, oldest first. */
+/** What the watchdog reads of an ioredis link: the commands sent on its socket and awaiting their reply, oldest first. */
 interface NodeInternals {
   commandQueue?: { length: number; peekFront(): { command: { name: string; args: Arg[] } } | undefined };
 }
 
 /**
- * Cluster: ioredis sends each command to the node serving its slot, and a
- * node that stops answering (a frozen host, a half-open link) holds what
- * was sent to it until TCP gives up, which can be never, even after the
- * cluster has failed that node over: ioredis learns of the new master only
- * from a MOVED reply or a closed connection. So every quarter of a second
- * this looks at the oldest command each node has in flight (ioredis's
- * commandQueue: a node answers in order, so that one is waiting on the
- * node); when the same one has waited past its limit (replyLimit), the
- * node's socket is dropped. ioredis then fails what was in flight on it
- * with "Connection is closed", fetches the slots again and sends those
- * commands once more, to whichever node serves their slot now. Returns a
- * function that stops the watch.
+ * The dead-link watchdog. A half-open link (a lost route, a frozen host or
+ * NAT entry) stays silent, and TCP may not report it for many minutes, or
+ * ever: commands sent on it wait for good. So every quarter of a second
+ * (or a quarter of replyTimeoutMs, if shorter) this looks at the oldest
+ * command each link has in flight (ioredis's commandQueue: a server
+ * answers in order, so that one is the one waiting on it); when the same
+ * one has waited past its limit (replyLimit) the socket is dropped. ioredis
+ * then reconnects and sends what was in flight again; on a Cluster it
+ * fetches the slots again first, so the commands go to whichever node
+ * serves their slot now (a frozen master's commands to its promoted
+ * replica: ioredis learns of a failover only from a MOVED reply or a
+ * closed connection). A blocking read's entries delivered on the lost
+ * socket stay pending for its consumer, who retries them. `links` gives
+ * the connections to watch: a client's one, or a Cluster's node links.
+ * No work per command: one interval per connection. Returns a function
+ * that stops the watch.
  */
-export function watchClusterNodes(cluster: Cluster, replyTimeoutMs: number): () => void {
+export function watchLinks(links: () => Redis[], replyTimeoutMs: number): () => void {
   const heads = new Map<Redis, { head: unknown; since: number; limit: number }>();
   const timer = setInterval(() => {
     const now = Date.now();
-    for (const node of cluster.nodes('all')) {
-      const queue = (node as unknown as NodeInternals).commandQueue;
+    for (const link of links()) {
+      const queue = (link as unknown as NodeInternals).commandQueue;
       const head = queue !== undefined && queue.length > 0 ? queue.peekFront() : undefined;
       if (head === undefined) {
-        heads.delete(node);
+        heads.delete(link);
         continue;
       }
-      const seen = heads.get(node);
+      const seen = heads.get(link);
       if (seen === undefined || seen.head !== head) {
         const name = head.command.name.toLowerCase();
-        heads.set(node, { head, since: now, limit: replyLimit(name, [name, ...head.command.args], replyTimeoutMs) });
+        heads.set(link, { head, since: now, limit: replyLimit(name, [name, ...head.command.args], replyTimeoutMs) });
       } else if (seen.limit > 0 && now - seen.since >= seen.limit) {
-        node.stream?.destroy(new Error(`no reply from ${node.options.host}:${node.options.port} within ${seen.limit} ms: the link is taken for dead`));
-        heads.delete(node);
+        link.stream?.destroy(new Error(`no reply from ${link.options.host}:${link.options.port} within ${seen.limit} ms: the link is taken for dead`));
+        heads.delete(link);
       }
     }
-    for (const node of heads.keys()) if (node.status === 'end') heads.delete(node);
-  }, 250);
+    for (const link of heads.keys()) if (link.status === 'end') heads.delete(link);
+  }, replyTimeoutMs > 0 ? Math.max(20, Math.min(250, Math.floor(replyTimeoutMs / 4))) : 250);
   timer.unref();
   return () => clearInterval(timer);
 }
