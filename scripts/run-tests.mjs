@@ -5,6 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { ensureTestDeps } from './test-deps.mjs';
 
 const roots = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const extra = process.argv.slice(2).filter((a) => a.startsWith('-'));
@@ -23,6 +24,8 @@ if (files.length === 0) {
   console.error('no test files found');
   process.exit(1);
 }
+// redis-server and the rest from Debian: installed when missing (test-deps.mjs).
+ensureTestDeps();
 // --test-force-exit: a test file's process ends once its tests are done, even
 // if a failed test left something running (a consumer, a reconnecting
 // client), so a failure reports instead of hanging the run.
