@@ -6,7 +6,7 @@
  * producer service runs for long) and then in this process (one busy
  * process fewer on a small machine), each against the hand-written ioredis
  * XREADGROUP/XACK loop as the consumer in alternating rounds
- * (BENCH_LATENCY_ROUNDS, default 3; medians reported, and each round's
+ * (BENCH_LATENCY_ROUNDS, default 9; medians reported, and each round's
  * p99, this process's garbage-collection pauses, and the CPU time per
  * message of this process and of redis-server); then on the embedded
  * backend.
@@ -36,8 +36,13 @@ import { forkReady, report } from './_support.ts';
 
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
 
-/** Latency rounds (BENCH_LATENCY_ROUNDS, default 3): each brook then the loop, for 2 s each. */
-const ROUNDS = Math.max(1, Number(process.env.BENCH_LATENCY_ROUNDS ?? 3));
+/**
+ * Latency rounds (BENCH_LATENCY_ROUNDS, default 9): each brook then the loop,
+ * for 2 s each. Nine, not fewer: on a 2-vCPU VM one round's p99 ranges over
+ * a factor of several for either consumer (15 rounds on 2026-12-01: 0.9-5.1
+ * ms for brook, 0.9-4.2 for the loop), and the median of three moved with it.
+ */
+const ROUNDS = Math.max(1, Number(process.env.BENCH_LATENCY_ROUNDS ?? 9));
 
 const mid = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 

@@ -8,7 +8,7 @@
  * through a keyed backlog over 4 partitions, against a loop per partition
  * that reads, handles and acks one message at a time. After a
  * warm-up run of each (JIT warm-up does not decide the ratio), the
- * contenders run in turn for BENCH_ROUNDS rounds (default 3): throughputs
+ * contenders run in turn for BENCH_ROUNDS rounds (default 5): throughputs
  * from the median runs, each ratio the median of the rounds' ratios (and
  * each round's). Latency at a steady
  * rate is bench/queue-latency.ts (a process of its own: the heap this
@@ -255,8 +255,8 @@ class Workers {
 
 type Run = (name: string, n: number) => Promise<number>;
 
-/** Measured rounds (BENCH_ROUNDS, default 3). */
-const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
+/** Measured rounds (BENCH_ROUNDS, default 5: single rounds of the 4-process runs range 0.5-1.1x the loop). */
+const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 5));
 
 /**
  * Each contender's warm-up run (a quarter of n), then ROUNDS rounds in
