@@ -33,6 +33,13 @@ export interface Features {
   readonly readgroupClaim: boolean;
   /** Cluster: keys of one command must share a hash slot. */
   readonly cluster: boolean;
+  /**
+   * brook's own engine, in this process or as brook server (its INFO has
+   * brook_version): its Lua runs in JavaScript, so a script call costs far
+   * more than the commands it runs, the reverse of Redis (a batch of sends
+   * is a pipeline there, one script call on Redis).
+   */
+  readonly engine: boolean;
 }
 
 export interface Connection {

@@ -60,7 +60,7 @@ export class EmbeddedConnection implements Connection {
   private readonly session: Session;
   private closed = false;
   private readonly children: EmbeddedConnection[] = [];
-  readonly features: Features = { version: '7.0.15', scripting: false, xackdel: false, readgroupClaim: false, cluster: false };
+  readonly features: Features = { version: '7.0.15', scripting: false, xackdel: false, readgroupClaim: false, cluster: false, engine: true };
 
   /** `ownsEngine`: close() also closes the engine (the connection that opened it). */
   constructor(

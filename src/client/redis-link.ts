@@ -129,6 +129,7 @@ async function detect(client: Client, cluster: boolean): Promise<Features> {
     xackdel: await has('xackdel'),
     readgroupClaim: major > 8 || (major === 8 && minor >= 4),
     cluster,
+    engine: /^brook_version:/m.test(info),
   };
 }
 

@@ -52,6 +52,31 @@ for (const b of backends) {
       for (let p = 0; p < 3; p++) assert.equal(((await conn.send(['XPENDING', t.stream(p), 'g'])) as unknown[])[0], 0);
     });
 
+    test('sendBatch: results in the batch order; each partition holds its messages in that order, with keys and headers', async () => {
+      const t = fresh<{ i: number }>(undefined, 3);
+      // More than one script call's share (500) on a partition, keys and headers on some.
+      const items = Array.from({ length: 1300 }, (_, i) => ({
+        payload: { i },
+        ...(i % 3 === 0 ? { key: `k${i % 7}` } : {}),
+        ...(i % 5 === 0 ? { headers: { n: String(i) } } : {}),
+      }));
+      const results = await new Producer(t, { connection: conn }).sendBatch(items);
+      assert.equal(results.length, items.length);
+      for (let p = 0; p < 3; p++) {
+        const sent = items.map((it, i) => ({ it, r: results[i] })).filter((x) => x.r.partition === p);
+        const stored = (await conn.send(['XRANGE', t.stream(p), '-', '+'])) as Array<[string, string[]]>;
+        assert.deepEqual(stored.map(([id]) => id), sent.map((x) => x.r.id), `partition ${p}: the ids returned, in batch order`);
+        for (let k = 0; k < sent.length; k++) {
+          const f = stored[k][1];
+          const field = (name: string) => f[f.indexOf(name) + 1];
+          assert.deepEqual(JSON.parse(field('p')), sent[k].it.payload);
+          if (sent[k].it.key !== undefined) assert.equal(field('k'), sent[k].it.key);
+          if (sent[k].it.headers !== undefined) assert.deepEqual(JSON.parse(field('h')), sent[k].it.headers);
+        }
+      }
+      for (const [i, it] of items.entries()) if (it.key !== undefined) assert.equal(results[i].partition, t.partitionFor(it.key));
+    });
+
     test('concurrency bounds the handlers running at once; every message is acked by stop()', async () => {
       const t = fresh<{ i: number }>();
       const producer = new Producer(t, { connection: conn });

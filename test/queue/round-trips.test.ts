@@ -100,3 +100,21 @@ test('ordered mode: the ack and the NEXT for the message after it share a write 
     await conn.close();
   }
 });
+
+test('a batch send is one command for each partition and 500 messages, not one a message (commands counted with INFO commandstats)', async () => {
+  const conn = await connect(redis.url);
+  const t = topic<{ i: number }>({ name: 'round-trips-batch', partitions: 2 });
+  const calls = async (cmd: string) => Number(/calls=(\d+)/.exec(infoField(await conn.send(['INFO', 'commandstats']), `cmdstat_${cmd}`) ?? '')?.[1] ?? 0);
+  try {
+    const producer = new Producer(t, { connection: conn });
+    await producer.send({ i: -1 }); // the script is loaded by the first batch: count from the second
+    await producer.sendBatch([{ payload: { i: -2 } }]);
+    const [xadds, scripts] = [await calls('xadd'), (await calls('evalsha')) + (await calls('eval'))];
+    // 1,300 messages, round-robin over 2 partitions: 650 each, so 2 script calls a partition.
+    await producer.sendBatch(Array.from({ length: 1300 }, (_, i) => ({ payload: { i } })));
+    assert.equal((await calls('xadd')) - xadds, 1300, 'every message appended');
+    assert.equal((await calls('evalsha')) + (await calls('eval')) - scripts, 4, 'script calls');
+  } finally {
+    await conn.close();
+  }
+});
