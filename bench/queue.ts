@@ -6,7 +6,11 @@
  * (bench/_queue-worker.ts, kept for all the runs of a kind); and one
  * consumer draining a stored backlog (brook and the loop); and ordered mode
  * through a keyed backlog over 4 partitions, against a loop per partition
- * that reads, handles and acks one message at a time. After a
+ * that reads, handles and acks one message at a time. Each side produces
+ * its own way, in batches of 1,000: brook with Producer.sendBatch (on
+ * Redis one script call per partition and 500 messages), the loop with an
+ * ioredis pipeline of XADDs, BullMQ with addBulk; the drain runs time the
+ * consumers alone. After a
  * warm-up run of each (JIT warm-up does not decide the ratio), the
  * contenders run in turn for BENCH_ROUNDS rounds (default 5): throughputs
  * from the median runs, each ratio the median of the rounds' ratios (and
