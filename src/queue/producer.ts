@@ -216,12 +216,29 @@ export class Producer<T> {
       const trace = traceHeaders();
       if (this.conn.features.engine || !this.conn.features.scripting) return this.pipelineBatch(items, trace);
       const calls = this.chunks(items, trace);
-      const sent = Promise.all(calls.map((c) => this.conn.script(SEND_BATCH, [this.topic.stream(c.partition)], c.args)));
+      const sent = Promise.all(this.sendCalls(calls));
       for (const c of calls) this.wrote(c.partition, c.items.length);
       const replies = (await sent) as string[][];
       const results = new Array<SendResult>(items.length);
       calls.forEach((c, k) => c.items.forEach((i, j) => (results[i] = { id: replies[k][j], partition: c.partition, duplicate: false })));
       return results;
+    });
+  }
+
+  /**
+   * Send the batch's script calls, all at once. A partition's calls after its
+   * first wait for the one before on a Cluster: one command there can be
+   * redirected (a slot on the move) and sent again after those behind it.
+   * On one server a connection keeps them in order.
+   */
+  private sendCalls(calls: BatchCall[]): Array<Promise<unknown>> {
+    const last = new Map<number, Promise<unknown>>();
+    return calls.map((c) => {
+      const send = () => this.conn.script(SEND_BATCH, [this.topic.stream(c.partition)], c.args);
+      const before = this.conn.features.cluster ? last.get(c.partition) : undefined;
+      const sent = before === undefined ? send() : before.then(send);
+      last.set(c.partition, sent);
+      return sent;
     });
   }
 

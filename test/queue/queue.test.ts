@@ -54,8 +54,8 @@ for (const b of backends) {
 
     test('sendBatch: results in the batch order; each partition holds its messages in that order, with keys and headers', async () => {
       const t = fresh<{ i: number }>(undefined, 3);
-      // More than one script call's share (500) on a partition, keys and headers on some.
-      const items = Array.from({ length: 1300 }, (_, i) => ({
+      // More than one script call's share (500) on each partition (sent one after the other on a Cluster), keys and headers on some.
+      const items = Array.from({ length: 2000 }, (_, i) => ({
         payload: { i },
         ...(i % 3 === 0 ? { key: `k${i % 7}` } : {}),
         ...(i % 5 === 0 ? { headers: { n: String(i) } } : {}),
