@@ -18,13 +18,23 @@ export interface Message<T> {
 /** What a consumer runs for each message (Consumer.run); a throw or a rejection fails the delivery. */
 export type Handler<T> = (message: Message<T>) => Promise<void> | void;
 
-/** The fields of a message, appended to `into` (a command being built) or to a new array. */
+/**
+ * The fields of a message, appended to `into` (a command being built) or to
+ * a new array. Throws a TypeError for a payload that is not JSON
+ * (undefined, a function, a symbol, a BigInt, a cycle).
+ */
 export function encodeFields<A extends unknown[] = string[]>(payload: unknown, key?: string, headers?: Record<string, string>, into?: A): A {
   const f = (into ?? []) as unknown[];
-  f.push('p', JSON.stringify(payload));
+  f.push('p', payloadJson(payload));
   if (key !== undefined) f.push('k', key);
   if (headers !== undefined && Object.keys(headers).length > 0) f.push('h', JSON.stringify(headers));
   return f as A;
+}
+
+function payloadJson(payload: unknown): string {
+  const text = JSON.stringify(payload); // a BigInt or a cycle: JSON's own TypeError
+  if (text === undefined) throw new TypeError(`the payload cannot be sent as JSON: it is ${typeof payload}`);
+  return text;
 }
 
 export interface RawFields {

@@ -77,6 +77,16 @@ for (const b of backends) {
       for (const [i, it] of items.entries()) if (it.key !== undefined) assert.equal(results[i].partition, t.partitionFor(it.key));
     });
 
+    test('a payload that is not JSON (undefined, a function) is refused like one JSON cannot encode, by send and sendBatch; nothing is written', async () => {
+      const t = fresh<unknown>();
+      const producer = new Producer(t, { connection: conn });
+      for (const payload of [undefined, () => 1, 10n]) {
+        await assert.rejects(producer.send(payload), TypeError, `send(${typeof payload})`);
+        await assert.rejects(producer.sendBatch([{ payload: 1 }, { payload }]), TypeError, `sendBatch with a ${typeof payload}`);
+      }
+      assert.equal(await conn.send(['EXISTS', t.stream(0)]), 0);
+    });
+
     test('concurrency bounds the handlers running at once; every message is acked by stop()', async () => {
       const t = fresh<{ i: number }>();
       const producer = new Producer(t, { connection: conn });
