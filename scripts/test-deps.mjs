@@ -13,6 +13,7 @@ const NEEDS = [
   ['redis-server', () => found('redis-server')],
   ['redis-tools', () => found('redis-cli')],
   ['openssl', () => found('openssl')],
+  // Debian's python3, which python3-redis serves (a python3 earlier on PATH, pyenv's say, would not see it).
   ['python3-redis', () => ok('/usr/bin/python3', ['-c', 'import redis'])],
 ];
 
